@@ -25,3 +25,15 @@ impl LinkType {
     /// Linux "cooked" capture v2.
     pub const LINUX_SLL2: Self = Self(276);
 }
+
+impl std::fmt::Display for LinkType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "LinkType::Unknown [{}]", self.0)
+    }
+}
+
+impl serde::Serialize for LinkType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
