@@ -100,16 +100,21 @@ fn resolve(next: Next, data: &[u8]) -> Resolved {
             dst,
         } => found(by_ports(transport, src, dst, data), RawProto::None),
         Next::Sniff => found(application::sniff(data), RawProto::None),
+        Next::Leaf => Resolved::Raw(RawProto::None, None),
     }
 }
 
 /// PyPCAPKit's rule: the lower port if a decoder is registered for it, else the higher;
-/// then (our addition) content sniffing.
+/// then (our addition) content sniffing. A port's decoder is only used when the payload
+/// can start a message of its protocol ([`application::claims`]): an HTTP body
+/// continuation on port 80 stays `raw` (no error) instead of failing to decode.
 fn by_ports(transport: Transport, src: u16, dst: u16, data: &[u8]) -> Option<ProtoId> {
     let (low, high) = if src <= dst { (src, dst) } else { (dst, src) };
-    transport::by_port(transport, low)
-        .or_else(|| transport::by_port(transport, high))
-        .or_else(|| application::sniff(data))
+    let claimed =
+        |port| transport::by_port(transport, port).filter(|&id| application::claims(id, data));
+    claimed(low)
+        .or_else(|| claimed(high))
+        .or_else(|| application::sniff_payload(data))
 }
 
 fn walk<'a>(packet: &mut Packet<'a>, mut next: Next, options: &DissectOptions) {
@@ -117,6 +122,8 @@ fn walk<'a>(packet: &mut Packet<'a>, mut next: Next, options: &DissectOptions) {
     let mut start = 0usize;
     let mut end = data.len();
     let mut ports = None;
+    let mut pseudo_header = None;
+    let mut truncated = false;
     loop {
         let here = data.get(start..end).unwrap_or_default();
         let raw_layer = |header: Protocol<'a>| Layer {
@@ -158,6 +165,8 @@ fn walk<'a>(packet: &mut Packet<'a>, mut next: Next, options: &DissectOptions) {
         let ctx = Ctx {
             offset: start,
             ports,
+            pseudo_header,
+            truncated,
         };
         let parsed = match id.parse(here, &ctx) {
             Ok(parsed) => parsed,
@@ -173,12 +182,20 @@ fn walk<'a>(packet: &mut Packet<'a>, mut next: Next, options: &DissectOptions) {
         let header_end = start + parsed.header_len.min(here.len());
         let payload_end = header_end + parsed.payload_len.min(end - header_end);
         let stop = options.stop.matches(&parsed.header);
+        if let Some(ph) = parsed.header.pseudo_header() {
+            pseudo_header = Some(ph);
+        }
+        truncated = parsed.payload_len > end - header_end;
+        let leaf = matches!(parsed.next, Next::Leaf);
         packet.push(Layer {
             header: parsed.header,
             start,
             header_end,
             end,
         });
+        if leaf {
+            return;
+        }
         start = header_end;
         end = payload_end;
         next = if stop { Next::End } else { parsed.next };

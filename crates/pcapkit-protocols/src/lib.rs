@@ -36,8 +36,11 @@ pub mod ser;
 pub mod transport;
 pub mod wire;
 
+pub use application::analyse;
 pub use dissect::{DEFAULT_MAX_DEPTH, DissectOptions, Stop, dissect, dissect_next};
 pub use error::{DissectError, ErrorKind};
 pub use packet::{Chain, Layer, LayersView, Packet, SerOptions};
-pub use protocol::{Ctx, Header, Level, Next, Parse, Parsed, RawProto, Transport, UnknownLevel};
+pub use protocol::{
+    Ctx, Header, Level, Next, Parse, Parsed, PseudoHeader, RawProto, Transport, UnknownLevel,
+};
 pub use registry::{Extract, ProtoId, Protocol};

@@ -2,6 +2,7 @@
 //! output ([`Header`]) and how to decode it from bytes ([`Parse`]).
 
 use std::fmt;
+use std::net::{Ipv4Addr, Ipv6Addr};
 
 use pcapkit_core::LinkType;
 
@@ -104,6 +105,10 @@ pub enum Next {
     /// Opaque payload of a known kind, kept as `raw` (optionally with a note, e.g. a
     /// non-first IP fragment).
     Raw(RawProto, Option<&'static str>),
+    /// The payload is part of this layer's own content (an HTTP body, FTP lines): no
+    /// child layer follows, not even `nopayload` (PyPCAPKit's application layers have
+    /// none). The layer's `packet` still shows the payload bytes.
+    Leaf,
 }
 
 /// What a `raw` layer was looked up as: printed as its `protocol` field and used for its
@@ -152,6 +157,29 @@ impl serde::Serialize for RawProto {
     }
 }
 
+/// The addresses of the IP header that carries a transport segment: what the TCP/UDP
+/// checksum's pseudo-header covers besides the protocol number and the length.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum PseudoHeader {
+    /// IPv4 source and destination.
+    V4 {
+        /// Source address.
+        src: Ipv4Addr,
+        /// Destination address.
+        dst: Ipv4Addr,
+    },
+    /// IPv6 source and (final) destination.
+    V6 {
+        /// Source address.
+        src: Ipv6Addr,
+        /// Destination address (the last address of a routing header, if any).
+        dst: Ipv6Addr,
+    },
+    /// The payload is an IP fragment (or otherwise not a whole segment): checksums below
+    /// cannot be verified.
+    Unverifiable,
+}
+
 /// Where the bytes handed to a parser sit in the frame.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Ctx {
@@ -160,6 +188,12 @@ pub struct Ctx {
     pub offset: usize,
     /// Source and destination port of the carrying transport, for application parsers.
     pub ports: Option<(u16, u16)>,
+    /// Addresses of the innermost IP header so far (set by the dissector from
+    /// [`Header::pseudo_header`]), for TCP/UDP checksum verification.
+    pub pseudo_header: Option<PseudoHeader>,
+    /// The parent declared more payload than was captured (snaplen): the parser's data
+    /// is cut short, so whole-payload checks (checksums) cannot be made.
+    pub truncated: bool,
 }
 
 /// A decoded header and what follows it.
@@ -208,6 +242,13 @@ pub trait Header {
     /// extension headers too (`IPv6:HOPOPT`), HTTP its version (`HTTP/1.1`).
     fn write_token(&self, f: &mut dyn fmt::Write) -> fmt::Result {
         f.write_str(Self::NAME)
+    }
+
+    /// The pseudo-header this layer sets for transport checksums below it: IPv4/IPv6
+    /// return their addresses ([`PseudoHeader::Unverifiable`] for fragments); every other
+    /// layer keeps what an outer layer set (`None`, the default).
+    fn pseudo_header(&self) -> Option<PseudoHeader> {
+        None
     }
 
     /// Whether the `protocol` stop condition `name` names this header (case-insensitive).

@@ -8,7 +8,7 @@ use serde::ser::{Serialize, SerializeMap};
 
 use crate::error::Result;
 use crate::misc::{NoPayload, Raw};
-use crate::protocol::{Ctx, Header, Level, Parse, Parsed};
+use crate::protocol::{Ctx, Header, Level, Parse, Parsed, PseudoHeader};
 use crate::ser::FieldsOf;
 
 /// Typed access to one protocol's header inside [`Protocol`] (see [`crate::Packet::get`]).
@@ -27,8 +27,6 @@ macro_rules! protocols {
             Raw(Raw),
             /// An empty payload.
             NoPayload(NoPayload),
-            #[doc(hidden)]
-            _Borrow(std::convert::Infallible, std::marker::PhantomData<&'a ()>),
         }
 
         /// Names a decoder without data: what a dispatch table returns.
@@ -47,6 +45,13 @@ macro_rules! protocols {
 
             /// The protocol's chain token (for errors).
             pub fn name(self) -> &'static str {
+                self.name_of()
+            }
+
+            /// [`ProtoId::name`], with the lifetime the header types are written with
+            /// (`Tcp<'a>`): it is only named in the body.
+            #[allow(clippy::extra_unused_lifetimes)]
+            fn name_of<'a>(self) -> &'static str {
                 match self {
                     $( ProtoId::$variant => <$ty as Header>::NAME, )*
                 }
@@ -60,7 +65,6 @@ macro_rules! protocols {
                     $( Protocol::$variant(h) => h.key(), )*
                     Protocol::Raw(h) => h.key(),
                     Protocol::NoPayload(h) => h.key(),
-                    Protocol::_Borrow(never, _) => match *never {},
                 }
             }
 
@@ -70,7 +74,6 @@ macro_rules! protocols {
                     $( Protocol::$variant(h) => h.write_token(f), )*
                     Protocol::Raw(h) => h.write_token(f),
                     Protocol::NoPayload(h) => h.write_token(f),
-                    Protocol::_Borrow(never, _) => match *never {},
                 }
             }
 
@@ -80,7 +83,14 @@ macro_rules! protocols {
                     $( Protocol::$variant(_) => <$ty as Header>::LEVEL, )*
                     Protocol::Raw(_) => <Raw as Header>::LEVEL,
                     Protocol::NoPayload(_) => <NoPayload as Header>::LEVEL,
-                    Protocol::_Borrow(never, _) => match *never {},
+                }
+            }
+
+            /// The pseudo-header this layer sets for transport checksums below it.
+            pub fn pseudo_header(&self) -> Option<PseudoHeader> {
+                match self {
+                    $( Protocol::$variant(h) => h.pseudo_header(), )*
+                    Protocol::Raw(_) | Protocol::NoPayload(_) => None,
                 }
             }
 
@@ -90,7 +100,6 @@ macro_rules! protocols {
                     $( Protocol::$variant(h) => h.is_named(name), )*
                     Protocol::Raw(h) => h.is_named(name),
                     Protocol::NoPayload(h) => h.is_named(name),
-                    Protocol::_Borrow(never, _) => match *never {},
                 }
             }
 
@@ -100,7 +109,6 @@ macro_rules! protocols {
                     $( Protocol::$variant(h) => h.serialize(FieldsOf(map)), )*
                     Protocol::Raw(h) => h.serialize(FieldsOf(map)),
                     Protocol::NoPayload(h) => h.serialize(FieldsOf(map)),
-                    Protocol::_Borrow(never, _) => match *never {},
                 }
             }
         }
@@ -127,9 +135,17 @@ impl<'a> Extract<'a> for Raw {
     }
 }
 
-use crate::link;
+use crate::{application, link, transport};
 
 protocols! {
     /// Ethernet II / IEEE 802.3.
     Ethernet => link::Ethernet,
+    /// Transmission Control Protocol.
+    Tcp => transport::Tcp<'a>,
+    /// User Datagram Protocol.
+    Udp => transport::Udp,
+    /// File Transfer Protocol (control connection).
+    Ftp => application::Ftp<'a>,
+    /// HTTP/1.x or HTTP/2.
+    Http => application::Http<'a>,
 }

@@ -1,10 +1,36 @@
 //! Transport layer: TCP, UDP, and the application decoder a port selects.
 
+mod checksum;
+pub mod tcp;
+mod udp;
+
+pub use checksum::{internet_checksum, verify_transport_checksum};
+pub use tcp::Tcp;
+pub use udp::Udp;
+
 use crate::ProtoId;
 use crate::protocol::Transport;
 
-/// The application decoder registered for `port` on `transport`.
+/// The application decoder registered for `port` on `transport` (PyPCAPKit's table:
+/// TCP 21 FTP, TCP 80 and UDP 80 HTTP).
 pub fn by_port(transport: Transport, port: u16) -> Option<ProtoId> {
-    let _ = (transport, port);
-    None
+    match (transport, port) {
+        (Transport::Tcp, 21) => Some(ProtoId::Ftp),
+        (Transport::Tcp | Transport::Udp, 80) => Some(ProtoId::Http),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn port_table() {
+        assert_eq!(by_port(Transport::Tcp, 21), Some(ProtoId::Ftp));
+        assert_eq!(by_port(Transport::Udp, 21), None);
+        assert_eq!(by_port(Transport::Tcp, 80), Some(ProtoId::Http));
+        assert_eq!(by_port(Transport::Udp, 80), Some(ProtoId::Http));
+        assert_eq!(by_port(Transport::Tcp, 443), None);
+    }
 }
