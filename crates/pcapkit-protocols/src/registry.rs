@@ -45,16 +45,14 @@ macro_rules! protocols {
 
             /// The protocol's chain token (for errors).
             pub fn name(self) -> &'static str {
-                self.name_of()
-            }
-
-            /// [`ProtoId::name`], with the lifetime the header types are written with
-            /// (`Tcp<'a>`): it is only named in the body.
-            #[allow(clippy::extra_unused_lifetimes)]
-            fn name_of<'a>(self) -> &'static str {
-                match self {
-                    $( ProtoId::$variant => <$ty as Header>::NAME, )*
+                // The lifetime names the borrowing header types; their token does not
+                // depend on it.
+                fn name_of<'a>(id: ProtoId, _: std::marker::PhantomData<&'a ()>) -> &'static str {
+                    match id {
+                        $( ProtoId::$variant => <$ty as Header>::NAME, )*
+                    }
                 }
+                name_of(self, std::marker::PhantomData)
             }
         }
 

@@ -6,6 +6,9 @@ use crate::consts::reg::TransType;
 
 /// The decoder for an IP protocol number / IPv6 next header.
 pub fn by_ip_proto(p: TransType) -> Option<ProtoId> {
-    let _ = p;
-    None
+    match p {
+        TransType::TCP => Some(ProtoId::Tcp),
+        TransType::UDP => Some(ProtoId::Udp),
+        _ => None,
+    }
 }
