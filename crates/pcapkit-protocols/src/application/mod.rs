@@ -2,9 +2,11 @@
 //!
 //! Sniffing policy (what decodes a payload when no registered port claims it), chosen
 //! so that we decode where Wireshark does and nowhere else:
-//! - on TCP/UDP payloads ([`sniff_payload`]): an HTTP/1.x start line (registered
-//!   method, target, `HTTP/1.x`, line end; or `HTTP/1.x ddd`) on any port, and HTTP/2
-//!   only with its connection preface. FTP is decoded on port 21 only (SMTP and others
+//! - on TCP/UDP payloads ([`sniff_payload`]): an HTTP/1.x start line (registered or
+//!   Wireshark-known method, target, `HTTP/1.x`, line end; or `HTTP/1.x ddd`) on any
+//!   port, as Wireshark's HTTP heuristics do (SSDP on UDP 1900, proxies on 8080, ...).
+//!   HTTP/2 is not sniffed, not even with its preface (Wireshark decodes it on port 80
+//!   or after an h2c upgrade only), and FTP is decoded on port 21 only (SMTP and others
 //!   share its reply syntax and commands);
 //! - [`analyse`] / `Next::Sniff` ([`sniff`]): PyPCAPKit's order FTP, HTTP/1.x, HTTP/2,
 //!   each a strict check (FTP: registered command or `1xx`–`5xx` reply with CRLF;
@@ -42,9 +44,9 @@ pub fn sniff(data: &[u8]) -> Option<ProtoId> {
 }
 
 /// Content sniffing for a TCP/UDP payload whose ports name no decoder: HTTP/1.x start
-/// lines and the HTTP/2 preface (see the module documentation).
+/// lines only (see the module documentation).
 pub fn sniff_payload(data: &[u8]) -> Option<ProtoId> {
-    (http::v1::recognize(data) || data.starts_with(http::v2::PREFACE)).then_some(ProtoId::Http)
+    http::v1::recognize(data).then_some(ProtoId::Http)
 }
 
 /// Whether the decoder `id`, selected by port, should decode `data` (it can start one
@@ -75,4 +77,205 @@ pub fn analyse(data: &[u8]) -> Packet<'_> {
         data,
         &DissectOptions::default(),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::consts::reg::TransType;
+    use crate::protocol::Transport;
+    use crate::registry::Protocol;
+    use crate::{SerOptions, Stop};
+
+    /// A TCP segment `sport` -> `dport` (ACK|PSH, no options) carrying `payload`.
+    fn tcp(sport: u16, dport: u16, payload: &[u8]) -> Vec<u8> {
+        let mut s = Vec::new();
+        s.extend_from_slice(&sport.to_be_bytes());
+        s.extend_from_slice(&dport.to_be_bytes());
+        s.extend_from_slice(&[0, 0, 0, 1, 0, 0, 0, 1, 0x50, 0x18, 0xff, 0xff, 0, 0, 0, 0]);
+        s.extend_from_slice(payload);
+        s
+    }
+
+    fn udp(sport: u16, dport: u16, payload: &[u8]) -> Vec<u8> {
+        let mut s = Vec::new();
+        s.extend_from_slice(&sport.to_be_bytes());
+        s.extend_from_slice(&dport.to_be_bytes());
+        s.extend_from_slice(&(payload.len() as u16 + 8).to_be_bytes());
+        s.extend_from_slice(&[0, 0]);
+        s.extend_from_slice(payload);
+        s
+    }
+
+    fn chain(next: Next, data: &[u8]) -> String {
+        dissect_next(next, LinkType::NULL, data, &DissectOptions::default())
+            .protocols()
+            .to_string()
+    }
+
+    fn over_tcp(sport: u16, dport: u16, payload: &[u8]) -> String {
+        chain(Next::IpProto(TransType::TCP), &tcp(sport, dport, payload))
+    }
+
+    #[test]
+    fn ports_select_and_claim() {
+        let get = b"GET / HTTP/1.1\r\nHost: a\r\n\r\n";
+        assert_eq!(over_tcp(40000, 80, get), "TCP:HTTP/1.1");
+        assert_eq!(
+            over_tcp(80, 40000, b"HTTP/1.0 200 OK\r\n\r\nbody"),
+            "TCP:HTTP/1.0"
+        );
+        assert_eq!(over_tcp(40000, 21, b"USER anonymous\r\n"), "TCP:FTP");
+        assert_eq!(over_tcp(21, 40000, b"220 ready\r\n"), "TCP:FTP");
+        // The lower registered port wins: FTP on 21 even when the other side is 80.
+        assert_eq!(over_tcp(80, 21, b"USER x\r\n"), "TCP:FTP");
+        assert_eq!(
+            chain(Next::IpProto(TransType::UDP), &udp(40000, 80, get)),
+            "UDP:HTTP/1.1"
+        );
+        assert_eq!(over_tcp(40000, 80, &[]), "TCP");
+    }
+
+    #[test]
+    fn unclaimed_payloads_stay_raw_without_error() {
+        for (sport, dport, payload) in [
+            (80u16, 40000u16, &b"<html>rest of a body</html>"[..]),
+            (21, 40000, b"\x16\x03\x01\x00\x05hello"),
+        ] {
+            let p = dissect_next(
+                Next::IpProto(TransType::TCP),
+                LinkType::NULL,
+                Box::leak(tcp(sport, dport, payload).into_boxed_slice()),
+                &DissectOptions::default(),
+            );
+            assert_eq!(p.protocols().to_string(), "TCP:Raw");
+            assert!(p.error().is_none());
+            let Protocol::Raw(raw) = &p.layers()[1].header else {
+                panic!()
+            };
+            assert_eq!(raw.error, None);
+        }
+    }
+
+    #[test]
+    fn sniffing_policy() {
+        // HTTP/1.x on any port (proxies, SSDP).
+        assert_eq!(
+            over_tcp(40000, 8080, b"GET http://a/ HTTP/1.1\r\n\r\n"),
+            "TCP:HTTP/1.1"
+        );
+        let notify = b"NOTIFY * HTTP/1.1\r\nHOST: 239.255.255.250:1900\r\n\r\n";
+        let p = dissect_next(
+            Next::IpProto(TransType::UDP),
+            LinkType::NULL,
+            Box::leak(udp(1900, 1900, notify).into_boxed_slice()),
+            &DissectOptions::default(),
+        );
+        assert_eq!(p.protocols().to_string(), "UDP:HTTP/1.1");
+        let json = serde_json::to_value(p.layers_view(SerOptions::default())).unwrap();
+        assert_eq!(
+            json["udp"]["http"]["receipt"]["method"],
+            json!({"enum": "Method::NOTIFY [NOTIFY]", "safe": false, "idempotent": false})
+        );
+        // HTTP/2 and FTP are not sniffed on other ports; `analyse` finds them.
+        let preface = [&http::v2::PREFACE[..], &[0, 0, 0, 4, 0, 0, 0, 0, 0]].concat();
+        assert_eq!(over_tcp(54321, 8443, &preface), "TCP:Raw");
+        assert_eq!(analyse(&preface).protocols().to_string(), "HTTP/2");
+        assert_eq!(over_tcp(40000, 2121, b"USER x\r\n"), "TCP:Raw");
+        assert_eq!(analyse(b"USER x\r\n").protocols().to_string(), "FTP");
+        assert_eq!(analyse(b"\x00\x01binary").protocols().to_string(), "Raw");
+        assert_eq!(analyse(b"").protocols().to_string(), "");
+        // HTTP/2 on port 80 without a preface (prior knowledge, h2c).
+        let frames = [0u8, 0, 0, 4, 1, 0, 0, 0, 0];
+        assert_eq!(over_tcp(80, 49570, &frames), "TCP:HTTP/2");
+    }
+
+    #[test]
+    fn h2c_upgrade_response_carries_http2_frames() {
+        let mut seg = b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: h2c\r\n\r\n".to_vec();
+        seg.extend_from_slice(&[0, 0, 6, 4, 0, 0, 0, 0, 0, 0, 3, 0, 0, 0, 100]);
+        let p = dissect_next(
+            Next::IpProto(TransType::TCP),
+            LinkType::NULL,
+            Box::leak(tcp(80, 58038, &seg).into_boxed_slice()),
+            &DissectOptions::default(),
+        );
+        assert_eq!(p.protocols().to_string(), "TCP:HTTP/1.1:HTTP/2");
+        let json = serde_json::to_value(p.layers_view(SerOptions::default())).unwrap();
+        assert_eq!(
+            json["tcp"]["http"]["http"]["frames"][0]["type"],
+            "Frame::SETTINGS [4]"
+        );
+    }
+
+    #[test]
+    fn application_layers_have_no_child() {
+        let data = tcp(
+            40000,
+            80,
+            b"POST / HTTP/1.1\r\nContent-Length: 3\r\n\r\nabc",
+        );
+        let p = dissect_next(
+            Next::IpProto(TransType::TCP),
+            LinkType::NULL,
+            &data,
+            &DissectOptions::default(),
+        );
+        assert_eq!(p.layers().len(), 2);
+        let json = serde_json::to_value(p.layers_view(SerOptions::default())).unwrap();
+        let http = &json["tcp"]["http"];
+        assert_eq!(http["body"], json!(b"abc".to_vec()));
+        assert_eq!(http["packet"], json!(b"abc".to_vec()));
+        assert_eq!(http.as_object().unwrap().len(), 4);
+        let text = serde_json::to_string(&p.layers_view(SerOptions::default())).unwrap();
+        let http_text = &text[text.find("\"http\"").unwrap()..];
+        let pos = |k: &str| http_text.find(&format!("\"{k}\"")).unwrap();
+        assert!(pos("receipt") < pos("header") && pos("header") < pos("body"));
+        assert!(pos("body") < pos("packet"));
+        // FTP: the whole payload is the header.
+        let data = tcp(40000, 21, b"QUIT\r\n");
+        let p = dissect_next(
+            Next::IpProto(TransType::TCP),
+            LinkType::NULL,
+            &data,
+            &DissectOptions::default(),
+        );
+        let json = serde_json::to_value(p.layers_view(SerOptions::default())).unwrap();
+        assert_eq!(json["tcp"]["ftp"]["packet"], json!([]));
+        assert_eq!(json["tcp"]["ftp"]["args"], json!(null));
+    }
+
+    #[test]
+    fn stop_conditions() {
+        let data = tcp(40000, 80, b"GET / HTTP/1.1\r\n\r\n");
+        let mut opts = DissectOptions::default();
+        opts.stop = Stop {
+            layer: Some(crate::Level::Transport),
+            protocol: None,
+        };
+        let p = dissect_next(Next::IpProto(TransType::TCP), LinkType::NULL, &data, &opts);
+        assert_eq!(p.protocols().to_string(), "TCP:Raw");
+        opts.stop = Stop {
+            layer: None,
+            protocol: Some("httpv1".into()),
+        };
+        let p = dissect_next(Next::IpProto(TransType::TCP), LinkType::NULL, &data, &opts);
+        assert_eq!(p.protocols().to_string(), "TCP:HTTP/1.1");
+        assert!(p.protocols().contains("HTTP"));
+    }
+
+    #[test]
+    fn claims_per_decoder() {
+        assert!(claims(ProtoId::Ftp, b"NOOP\r\n"));
+        assert!(!claims(ProtoId::Ftp, b"\x00\x01"));
+        assert!(claims(ProtoId::Http, b"HTTP/1.1 200 OK\r\n"));
+        assert!(!claims(ProtoId::Http, b"chunk of a body"));
+        assert!(claims(ProtoId::Tcp, b"anything"));
+        assert_eq!(sniff(b"220 ok\r\n"), Some(ProtoId::Ftp));
+        assert_eq!(sniff(b"HTTP/1.1 200 OK\r\n"), Some(ProtoId::Http));
+        assert_eq!(sniff(b"xyz"), None);
+        let _ = Transport::Tcp;
+    }
 }

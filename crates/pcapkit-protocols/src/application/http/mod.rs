@@ -1,5 +1,9 @@
 //! HTTP: one decoder for HTTP/1.x and HTTP/2 (PyPCAPKit's generic `HTTP`: try HTTP/1.x,
 //! fall back to HTTP/2). Key `http`; chain token `HTTP/1.0`, `HTTP/1.1` or `HTTP/2`.
+//!
+//! An HTTP/1.x layer has no child (its body is its `body` field and its `packet`),
+//! except a `101 Switching Protocols` response followed by HTTP/2 frames in the same
+//! segment (h2c upgrade): those frames are an `http` child layer, as tshark shows them.
 
 pub mod v1;
 pub mod v2;
@@ -11,6 +15,7 @@ use serde::{Serialize, Serializer};
 pub use v1::{Http1, Receipt};
 pub use v2::{Frame2, Http2, Payload};
 
+use crate::ProtoId;
 use crate::error::{DissectError, Result};
 use crate::protocol::{Ctx, Header, Level, Next, Parse, Parsed};
 use crate::registry::{Extract, Protocol};
@@ -66,11 +71,19 @@ impl Header for Http<'_> {
 impl<'a> Parse<'a> for Http<'a> {
     fn parse(data: &'a [u8], ctx: &Ctx) -> Result<Parsed<Self>> {
         if let Some((head, header_len)) = v1::parse(data) {
+            // `101 Switching Protocols` to h2c: the rest of the segment is HTTP/2 frames,
+            // decoded as a child layer (`HTTP/1.1:HTTP/2`).
+            let upgraded = matches!(head.receipt, Receipt::Response { status, .. } if status.0 == 101)
+                && head.body.is_some_and(v2::recognize);
             return Ok(Parsed {
                 header: Http::V1(head),
                 header_len,
                 payload_len: data.len() - header_len,
-                next: Next::Leaf,
+                next: if upgraded {
+                    Next::Proto(ProtoId::Http)
+                } else {
+                    Next::Leaf
+                },
             });
         }
         if v2::recognize(data) {

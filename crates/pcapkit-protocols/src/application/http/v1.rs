@@ -26,7 +26,8 @@ use super::super::text::{Lines, Text, split_line};
 pub enum Receipt<'a> {
     /// A request line.
     Request {
-        /// Method (a registered one: unknown methods are not taken for HTTP).
+        /// Method: a registered one, or one Wireshark also takes for HTTP (`NOTIFY`,
+        /// `M-SEARCH`, ...); other tokens are not taken for HTTP.
         method: StrMember<'a, Method>,
         /// Request target, as sent (not unquoted).
         uri: Text<'a>,
@@ -94,6 +95,26 @@ pub struct Http1<'a> {
     pub body: Option<&'a [u8]>,
 }
 
+/// Methods Wireshark takes for HTTP besides the IANA registry's (UPnP/SSDP, GENA,
+/// WebDAV batch, Microsoft RPC over HTTP, SSTP, Cisco CCM); printed as unknown methods.
+const EXTRA_METHODS: &[&str] = &[
+    "NOTIFY",
+    "M-SEARCH",
+    "SUBSCRIBE",
+    "UNSUBSCRIBE",
+    "POLL",
+    "BCOPY",
+    "BMOVE",
+    "BDELETE",
+    "BPROPFIND",
+    "BPROPPATCH",
+    "CCM_POST",
+    "RPC_CONNECT",
+    "RPC_IN_DATA",
+    "RPC_OUT_DATA",
+    "SSTP_DUPLEX_POST",
+];
+
 /// `HTTP/1.d` → `1.d`.
 fn version(token: &[u8]) -> Option<&str> {
     token
@@ -103,7 +124,7 @@ fn version(token: &[u8]) -> Option<&str> {
 }
 
 /// Decodes a start line (without its line end): `METHOD SP target SP HTTP/1.x` with a
-/// registered method, or `HTTP/1.x SP ddd [SP phrase]`.
+/// registered (or [`EXTRA_METHODS`]) method, or `HTTP/1.x SP ddd [SP phrase]`.
 pub fn start_line(line: &[u8]) -> Option<Receipt<'_>> {
     if let Some(rest) = line.strip_prefix(b"HTTP/") {
         let v = line.get(..8).and_then(version)?;
@@ -136,14 +157,18 @@ pub fn start_line(line: &[u8]) -> Option<Receipt<'_>> {
     let sp1 = memchr::memchr(b' ', line)?;
     let sp2 = memchr::memrchr(b' ', line)?;
     let method = std::str::from_utf8(line.get(..sp1)?).ok()?;
-    let method = Method::lookup(method)?;
+    let method = match Method::lookup(method) {
+        Some(m) => StrMember::Known(m),
+        None if EXTRA_METHODS.contains(&method) => StrMember::Unknown(method),
+        None => return None,
+    };
     let uri = line.get(sp1 + 1..sp2)?;
     if uri.is_empty() || uri.iter().any(|&b| b <= b' ' || b == 0x7f) {
         return None;
     }
     let v = version(line.get(sp2 + 1..)?)?;
     Some(Receipt::Request {
-        method: StrMember::Known(method),
+        method,
         uri: Text(uri),
         version: v,
     })
