@@ -250,10 +250,12 @@ mod tests {
     #[test]
     fn stop_conditions() {
         let data = tcp(40000, 80, b"GET / HTTP/1.1\r\n\r\n");
-        let mut opts = DissectOptions::default();
-        opts.stop = Stop {
-            layer: Some(crate::Level::Transport),
-            protocol: None,
+        let mut opts = DissectOptions {
+            stop: Stop {
+                layer: Some(crate::Level::Transport),
+                protocol: None,
+            },
+            ..DissectOptions::default()
         };
         let p = dissect_next(Next::IpProto(TransType::TCP), LinkType::NULL, &data, &opts);
         assert_eq!(p.protocols().to_string(), "TCP:Raw");
