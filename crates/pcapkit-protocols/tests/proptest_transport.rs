@@ -67,8 +67,8 @@ proptest! {
         d.extend_from_slice(&ck.to_be_bytes());
         d.extend_from_slice(&payload);
         let p = Udp::parse(&d, &Ctx::default()).unwrap();
-        prop_assert_eq!(p.header.srcport.port(), src);
-        prop_assert_eq!(p.header.dstport.port(), dst);
+        prop_assert_eq!(p.header.src, src);
+        prop_assert_eq!(p.header.dst, dst);
         prop_assert_eq!(usize::from(p.header.len), payload.len() + 8);
         prop_assert_eq!(p.header.checksum, ck);
         prop_assert_eq!(p.payload_len, payload.len());
@@ -315,7 +315,7 @@ proptest! {
         seg.resize(hdr_len, 0);
         let p = Tcp::parse(&seg, &Ctx::default()).unwrap();
         let h = p.header;
-        prop_assert_eq!((h.srcport.port(), h.dstport.port(), h.seq, h.ack), (src, dst, seq, ack));
+        prop_assert_eq!((h.src, h.dst, h.seq, h.ack), (src, dst, seq, ack));
         prop_assert_eq!((h.flag_bits(), h.window_size, h.checksum, h.urgent_pointer), (flags, window, ck, urg));
         prop_assert_eq!(usize::from(h.hdr_len), hdr_len);
         prop_assert_eq!(p.header_len, hdr_len);

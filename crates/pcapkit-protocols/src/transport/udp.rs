@@ -3,6 +3,7 @@
 use nom::Parser;
 use nom::number::complete::be_u16;
 use serde::Serialize;
+use serde::ser::{SerializeStruct, Serializer};
 
 use crate::consts::reg::AppType;
 use crate::error::Result;
@@ -17,12 +18,12 @@ pub const HEADER_LEN: usize = 8;
 const PROTO: u8 = 17;
 
 /// A UDP header (`udp`, chain token `UDP`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Udp {
-    /// Source port (`AppType` looked up for UDP).
-    pub srcport: AppType,
+    /// Source port (see [`Udp::srcport`] for its `AppType`).
+    pub src: u16,
     /// Destination port.
-    pub dstport: AppType,
+    pub dst: u16,
     /// Length of header and payload (0 in IPv6 jumbograms).
     pub len: u16,
     /// Checksum as sent (0: not computed, IPv4 only).
@@ -30,6 +31,32 @@ pub struct Udp {
     /// Whether the checksum is right; `null` when it cannot be checked (not computed,
     /// datagram not wholly captured, no IP pseudo-header, IP fragment).
     pub checksum_ok: Option<bool>,
+}
+
+impl Udp {
+    /// The source port's `AppType` (looked up for UDP when asked).
+    pub fn srcport(&self) -> AppType {
+        AppType::udp(self.src)
+    }
+
+    /// The destination port's `AppType`.
+    pub fn dstport(&self) -> AppType {
+        AppType::udp(self.dst)
+    }
+}
+
+/// PyPCAPKit's fields: `srcport`, `dstport` (AppType object form), `len`, `checksum`,
+/// then our `checksum_ok`.
+impl Serialize for Udp {
+    fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        let mut st = serializer.serialize_struct("UDP", 5)?;
+        st.serialize_field("srcport", &self.srcport())?;
+        st.serialize_field("dstport", &self.dstport())?;
+        st.serialize_field("len", &self.len)?;
+        st.serialize_field("checksum", &self.checksum)?;
+        st.serialize_field("checksum_ok", &self.checksum_ok)?;
+        st.end()
+    }
 }
 
 impl Header for Udp {
@@ -60,8 +87,8 @@ impl<'a> Parse<'a> for Udp {
                 .and_then(|dgram| verify_transport_checksum(ctx.pseudo_header, PROTO, dgram)),
         };
         let header = Udp {
-            srcport: AppType::udp(src),
-            dstport: AppType::udp(dst),
+            src,
+            dst,
             len,
             checksum,
             checksum_ok,
@@ -103,8 +130,8 @@ mod tests {
     #[test]
     fn test_parse() {
         let p = Udp::parse(&DGRAM, &v4()).unwrap();
-        assert_eq!(p.header.srcport.port(), 1024);
-        assert_eq!(p.header.dstport.port(), 53);
+        assert_eq!(p.header.srcport().port(), 1024);
+        assert_eq!(p.header.dstport().port(), 53);
         assert_eq!(p.header.len, 12);
         assert_eq!(p.header.checksum, 0x22d8);
         assert_eq!(p.header.checksum_ok, Some(true));

@@ -96,10 +96,10 @@ pub const fn connection_flags(word: u16) -> Flags {
 /// option kinds in wire order, which the `options` multi-dict loses) after `options`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Tcp<'a> {
-    /// Source port (`AppType` looked up for TCP).
-    pub srcport: AppType,
+    /// Source port (see [`Tcp::srcport`] for its `AppType`).
+    pub src: u16,
     /// Destination port.
-    pub dstport: AppType,
+    pub dst: u16,
     /// Sequence number.
     pub seq: u32,
     /// Acknowledgment number.
@@ -122,6 +122,17 @@ pub struct Tcp<'a> {
 }
 
 impl<'a> Tcp<'a> {
+    /// The source port's `AppType` (looked up for TCP when asked: the dissection path
+    /// does not pay for it).
+    pub fn srcport(&self) -> AppType {
+        AppType::tcp(self.src)
+    }
+
+    /// The destination port's `AppType`.
+    pub fn dstport(&self) -> AppType {
+        AppType::tcp(self.dst)
+    }
+
     /// The eight classic flags.
     pub const fn flags(&self) -> TcpFlags {
         TcpFlags::from_word(self.word)
@@ -190,8 +201,8 @@ impl<'a> Parse<'a> for Tcp<'a> {
             _ => None,
         };
         let header = Tcp {
-            srcport: AppType::tcp(src),
-            dstport: AppType::tcp(dst),
+            src,
+            dst,
             seq,
             ack,
             hdr_len: (offset * 4) as u8, // ok: offset < 16, so at most 60
@@ -219,8 +230,8 @@ impl Serialize for Tcp<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
         let has_options = !self.raw_options.is_empty();
         let mut st = serializer.serialize_struct("TCP", if has_options { 14 } else { 12 })?;
-        st.serialize_field("srcport", &self.srcport)?;
-        st.serialize_field("dstport", &self.dstport)?;
+        st.serialize_field("srcport", &self.srcport())?;
+        st.serialize_field("dstport", &self.dstport())?;
         st.serialize_field("seq", &self.seq)?;
         st.serialize_field("ack", &self.ack)?;
         st.serialize_field("hdr_len", &self.hdr_len)?;
