@@ -915,3 +915,109 @@ fn mptcp_other_subtypes() {
     let json = serde_json::to_value(option_of(ACK, &[30, 4, 0x90, 1])).unwrap();
     assert_eq!(json["data"], json!([0x90, 1]));
 }
+
+#[test]
+fn pypcapkit_bug_30_mptcp_v0_capture() {
+    // Option bytes of tcpdump__mptcp-v0.pcap frames 1, 3, 4, 6, 8, 9, 10 with their flags.
+    let frames: [(u16, &str); 7] = [
+        (
+            SYN,
+            "020405b40402080affffa1b000000000010303061e0c00819c9eabd1e46a33b2",
+        ),
+        (
+            ACK,
+            "0101080affffa1b0ffffa2eb1e1400819c9eabd1e46a33b2967d2770b6960552",
+        ),
+        (
+            ACK | PSH,
+            "0101080affffa2f2ffffa1b01e0834010a0102021e142005d52abecad1b97490000000010029082f",
+        ),
+        (
+            ACK | PSH,
+            "0101080affffa1c0ffffa2f21e142005d1b974b9d52abeca00000001002945c9",
+        ),
+        (
+            SYN,
+            "020405b40402080affffa1c000000000010303061e0c1000e47f01421b665a18",
+        ),
+        (
+            SYN | ACK,
+            "020405b40402080affffa2f2ffffa1c0010303051e1010015ab680c7884af03d33abe9d5",
+        ),
+        (
+            ACK,
+            "0101080affffa1c0ffffa2f21e181000cb7b87f5e5f0502f43b535fb70ef6607df2e6c7a",
+        ),
+    ];
+    let mut seen = Vec::new();
+    for (flags, opts) in frames {
+        let seg: &'static [u8] = Box::leak(segment(flags, &hex(opts), &[]).into_boxed_slice());
+        let h = parse(seg);
+        for o in h.options().filter(|o| o.kind == Kind::Multipath_TCP) {
+            let OptionValue::Mptcp(m) = o.value else {
+                panic!("{o:?}")
+            };
+            assert!(!matches!(m.value, MptcpValue::Malformed { .. }), "{m:?}");
+            seen.push(m.value);
+        }
+        assert!(serde_json::to_string(&h).is_ok());
+    }
+    assert_eq!(
+        seen[0],
+        MptcpValue::Capable {
+            version: 0,
+            flags: 0x81,
+            skey: Some(0x9c9e_abd1_e46a_33b2),
+            rkey: None,
+            dl_len: None,
+            checksum: None
+        }
+    );
+    assert!(matches!(
+        seen[1],
+        MptcpValue::Capable {
+            rkey: Some(0x967d_2770_b696_0552),
+            ..
+        }
+    ));
+    assert_eq!(
+        seen[2],
+        MptcpValue::AddAddr {
+            version: 4,
+            echo: None,
+            addr_id: 1,
+            addr: "10.1.2.2".parse().unwrap(),
+            port: None,
+            hmac: None
+        }
+    );
+    assert_eq!(
+        seen[3],
+        MptcpValue::Dss {
+            data_fin: false,
+            ack: Some(0xd52a_beca),
+            dsn: Some(0xd1b9_7490),
+            ssn: Some(1),
+            dl_len: Some(0x29),
+            checksum: Some(0x082f)
+        }
+    );
+    assert!(matches!(
+        seen[5],
+        MptcpValue::JoinSyn {
+            addr_id: 0,
+            token: 0xe47f_0142,
+            ..
+        }
+    ));
+    assert!(matches!(
+        seen[6],
+        MptcpValue::JoinSynAck {
+            backup: false,
+            addr_id: 1,
+            nonce: 0x33ab_e9d5,
+            ..
+        }
+    ));
+    assert!(matches!(seen[7], MptcpValue::JoinAck { .. }));
+}
