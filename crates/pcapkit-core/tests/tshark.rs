@@ -24,8 +24,11 @@ fn tshark() -> PathBuf {
     })
 }
 
-/// (time_epoch, len, cap_len, interface_id, raw hex) per frame, as tshark reads `path`.
-fn tshark_frames(path: &Path) -> Vec<(Option<String>, u64, u64, Option<u64>, String)> {
+/// (time_epoch, len, cap_len, interface_id, raw hex) of one frame.
+type TsharkFrame = (Option<String>, u64, u64, Option<u64>, String);
+
+/// The frames as tshark reads `path`.
+fn tshark_frames(path: &Path) -> Vec<TsharkFrame> {
     let out = Command::new(tshark())
         .args(["-n", "-T", "json", "-x", "-r"])
         .arg(path)
