@@ -1,0 +1,222 @@
+//! The dissector: walks a frame from the link layer down, one decoder per layer, picking
+//! each next decoder from what the previous layer says ([`Next`]).
+
+use pcapkit_core::LinkType;
+
+use crate::error::DissectError;
+use crate::misc::{NoPayload, Raw};
+use crate::packet::{Layer, Packet};
+use crate::protocol::{Ctx, Level, Next, RawProto, Transport};
+use crate::registry::{ProtoId, Protocol};
+use crate::{application, internet, link, transport};
+
+/// Default cap on layers per frame (nested encapsulations: VLAN stacks, IP-in-IP, GRE).
+pub const DEFAULT_MAX_DEPTH: usize = 32;
+
+/// Where decoding stops: after the named layer or protocol, the rest is `raw`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Stop {
+    /// Stop after the first header of this layer.
+    pub layer: Option<Level>,
+    /// Stop after the first header with this chain token or alias (any case).
+    pub protocol: Option<String>,
+}
+
+impl Stop {
+    fn matches(&self, header: &Protocol<'_>) -> bool {
+        if let Some(level) = self.layer
+            && header.level() == Some(level)
+        {
+            return true;
+        }
+        matches!(&self.protocol, Some(name) if header.is_named(name))
+    }
+}
+
+/// Options of [`dissect`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DissectOptions {
+    /// Stop condition (`layer` / `protocol`).
+    pub stop: Stop,
+    /// Most layers decoded per frame; deeper encapsulations end in a `raw` layer carrying
+    /// a limit error.
+    pub max_depth: usize,
+}
+
+impl Default for DissectOptions {
+    fn default() -> Self {
+        Self {
+            stop: Stop::default(),
+            max_depth: DEFAULT_MAX_DEPTH,
+        }
+    }
+}
+
+/// Dissects one frame of link type `link_type`.
+///
+/// Never fails: a malformed layer becomes a `raw` layer with an error, keeping all layers
+/// decoded before it.
+pub fn dissect<'a>(link_type: LinkType, data: &'a [u8], options: &DissectOptions) -> Packet<'a> {
+    dissect_next(Next::Link(link_type), link_type, data, options)
+}
+
+/// Dissects bytes that start at some inner layer: `next` says what they are (e.g. a
+/// reassembled IP payload is `Next::IpProto(proto)`, a TCP stream chunk is
+/// `Next::Ports { .. }`). `link_type` is only recorded in the packet.
+pub fn dissect_next<'a>(
+    next: Next,
+    link_type: LinkType,
+    data: &'a [u8],
+    options: &DissectOptions,
+) -> Packet<'a> {
+    let mut packet = Packet::new(data, link_type);
+    walk(&mut packet, next, options);
+    packet
+}
+
+/// What the dispatcher decided for the next bytes.
+enum Resolved {
+    /// Decode with this protocol.
+    Proto(ProtoId, RawProto),
+    /// Keep the bytes as `raw`.
+    Raw(RawProto, Option<&'static str>),
+}
+
+fn resolve(next: Next, data: &[u8]) -> Resolved {
+    let found = |id: Option<ProtoId>, raw: RawProto| match id {
+        Some(id) => Resolved::Proto(id, raw),
+        None => Resolved::Raw(raw, None),
+    };
+    match next {
+        Next::End => Resolved::Raw(RawProto::None, None),
+        Next::Raw(proto, note) => Resolved::Raw(proto, note),
+        Next::Proto(id) => Resolved::Proto(id, RawProto::Named(id.name())),
+        Next::Link(t) => found(link::by_link_type(t), RawProto::LinkType(t)),
+        Next::EtherType(t) => found(link::by_ethertype(t), RawProto::EtherType(t)),
+        Next::IpProto(p) => found(internet::by_ip_proto(p), RawProto::TransType(p)),
+        Next::Ports {
+            transport,
+            src,
+            dst,
+        } => found(by_ports(transport, src, dst, data), RawProto::None),
+        Next::Sniff => found(application::sniff(data), RawProto::None),
+    }
+}
+
+/// PyPCAPKit's rule: the lower port if a decoder is registered for it, else the higher;
+/// then (our addition) content sniffing.
+fn by_ports(transport: Transport, src: u16, dst: u16, data: &[u8]) -> Option<ProtoId> {
+    let (low, high) = if src <= dst { (src, dst) } else { (dst, src) };
+    transport::by_port(transport, low)
+        .or_else(|| transport::by_port(transport, high))
+        .or_else(|| application::sniff(data))
+}
+
+fn walk<'a>(packet: &mut Packet<'a>, mut next: Next, options: &DissectOptions) {
+    let data = packet.data();
+    let mut start = 0usize;
+    let mut end = data.len();
+    let mut ports = None;
+    loop {
+        let here = data.get(start..end).unwrap_or_default();
+        let raw_layer = |header: Protocol<'a>| Layer {
+            header,
+            start,
+            header_end: start,
+            end,
+        };
+        if here.is_empty() {
+            packet.push(raw_layer(Protocol::NoPayload(NoPayload)));
+            return;
+        }
+        if packet.layers().len() + 1 >= options.max_depth {
+            packet.push(raw_layer(Protocol::Raw(Raw {
+                protocol: RawProto::None,
+                error: Some(DissectError::limit(
+                    "dissector",
+                    start,
+                    "too many nested layers (raise max_depth to decode deeper encapsulations)",
+                )),
+                note: None,
+            })));
+            return;
+        }
+        if let Next::Ports { src, dst, .. } = next {
+            ports = Some((src, dst));
+        }
+        let (id, looked_up) = match resolve(next, here) {
+            Resolved::Proto(id, raw) => (id, raw),
+            Resolved::Raw(protocol, note) => {
+                packet.push(raw_layer(Protocol::Raw(Raw {
+                    protocol,
+                    error: None,
+                    note,
+                })));
+                return;
+            }
+        };
+        let ctx = Ctx {
+            offset: start,
+            ports,
+        };
+        let parsed = match id.parse(here, &ctx) {
+            Ok(parsed) => parsed,
+            Err(error) => {
+                packet.push(raw_layer(Protocol::Raw(Raw {
+                    protocol: looked_up,
+                    error: Some(error),
+                    note: None,
+                })));
+                return;
+            }
+        };
+        let header_end = start + parsed.header_len.min(here.len());
+        let payload_end = header_end + parsed.payload_len.min(end - header_end);
+        let stop = options.stop.matches(&parsed.header);
+        packet.push(Layer {
+            header: parsed.header,
+            start,
+            header_end,
+            end,
+        });
+        start = header_end;
+        end = payload_end;
+        next = if stop { Next::End } else { parsed.next };
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_frame_is_nopayload() {
+        let p = dissect(LinkType::ETHERNET, &[], &DissectOptions::default());
+        assert_eq!(p.layers().len(), 1);
+        assert!(matches!(p.layers()[0].header, Protocol::NoPayload(_)));
+        assert_eq!(p.protocols().to_string(), "");
+    }
+
+    #[test]
+    fn unknown_link_type_is_raw_with_its_name() {
+        let p = dissect(LinkType(147), &[1, 2, 3], &DissectOptions::default());
+        assert_eq!(p.layers().len(), 1);
+        let Protocol::Raw(raw) = &p.layers()[0].header else {
+            panic!("expected raw")
+        };
+        assert_eq!(raw.protocol, RawProto::LinkType(LinkType(147)));
+        assert_eq!(p.payload(&p.layers()[0]), &[1, 2, 3]);
+    }
+
+    #[test]
+    fn truncated_ethernet_keeps_bytes_as_raw_with_error() {
+        let p = dissect(LinkType::ETHERNET, &[0; 10], &DissectOptions::default());
+        let Protocol::Raw(raw) = &p.layers()[0].header else {
+            panic!("expected raw")
+        };
+        let err = raw.error.as_ref().expect("error");
+        assert_eq!(err.offset, 0);
+        assert_eq!(err.layer, "Ethernet");
+        assert_eq!(p.protocols().to_string(), "Raw");
+    }
+}

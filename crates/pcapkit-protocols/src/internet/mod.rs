@@ -1,0 +1,11 @@
+//! Internet layer: IPv4, IPv6 and its extension headers, IPX, and the protocols an IP
+//! protocol number selects.
+
+use crate::ProtoId;
+use crate::consts::reg::TransType;
+
+/// The decoder for an IP protocol number / IPv6 next header.
+pub fn by_ip_proto(p: TransType) -> Option<ProtoId> {
+    let _ = p;
+    None
+}

@@ -1,0 +1,135 @@
+//! The list of protocols: one line per decoder. Adding a protocol is one module and one
+//! line here (plus its entry in a dispatch table: `link::by_*`, `internet::by_ip_proto`,
+//! `transport`/`application::by_port`).
+
+use std::fmt;
+
+use serde::ser::{Serialize, SerializeMap};
+
+use crate::error::Result;
+use crate::misc::{NoPayload, Raw};
+use crate::protocol::{Ctx, Header, Level, Parse, Parsed};
+use crate::ser::FieldsOf;
+
+/// Typed access to one protocol's header inside [`Protocol`] (see [`crate::Packet::get`]).
+pub trait Extract<'a>: Sized {
+    /// The header, if `p` is this protocol.
+    fn extract<'p>(p: &'p Protocol<'a>) -> Option<&'p Self>;
+}
+
+macro_rules! protocols {
+    ($( $(#[$doc:meta])* $variant:ident => $ty:ty ),* $(,)?) => {
+        /// A decoded header of any protocol.
+        #[derive(Clone, Debug)]
+        pub enum Protocol<'a> {
+            $( $(#[$doc])* $variant($ty), )*
+            /// Undecoded bytes, or a layer that failed to decode.
+            Raw(Raw),
+            /// An empty payload.
+            NoPayload(NoPayload),
+            #[doc(hidden)]
+            _Borrow(std::convert::Infallible, std::marker::PhantomData<&'a ()>),
+        }
+
+        /// Names a decoder without data: what a dispatch table returns.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum ProtoId {
+            $( $(#[$doc])* $variant, )*
+        }
+
+        impl ProtoId {
+            /// Decodes `data` as this protocol.
+            pub fn parse<'a>(self, data: &'a [u8], ctx: &Ctx) -> Result<Parsed<Protocol<'a>>> {
+                match self {
+                    $( ProtoId::$variant => <$ty as Parse<'a>>::parse(data, ctx).map(|p| p.map(Protocol::$variant)), )*
+                }
+            }
+
+            /// The protocol's chain token (for errors).
+            pub fn name(self) -> &'static str {
+                match self {
+                    $( ProtoId::$variant => <$ty as Header>::NAME, )*
+                }
+            }
+        }
+
+        impl<'a> Protocol<'a> {
+            /// Output key of this layer inside its parent (`ethernet`, `ipv4`, `raw`).
+            pub fn key(&self) -> &'static str {
+                match self {
+                    $( Protocol::$variant(h) => h.key(), )*
+                    Protocol::Raw(h) => h.key(),
+                    Protocol::NoPayload(h) => h.key(),
+                    Protocol::_Borrow(never, _) => match *never {},
+                }
+            }
+
+            /// Writes the chain token(s) of this layer.
+            pub fn write_token(&self, f: &mut dyn fmt::Write) -> fmt::Result {
+                match self {
+                    $( Protocol::$variant(h) => h.write_token(f), )*
+                    Protocol::Raw(h) => h.write_token(f),
+                    Protocol::NoPayload(h) => h.write_token(f),
+                    Protocol::_Borrow(never, _) => match *never {},
+                }
+            }
+
+            /// The layer this header belongs to (`None` for raw/empty payloads).
+            pub fn level(&self) -> Option<Level> {
+                match self {
+                    $( Protocol::$variant(_) => <$ty as Header>::LEVEL, )*
+                    Protocol::Raw(_) => <Raw as Header>::LEVEL,
+                    Protocol::NoPayload(_) => <NoPayload as Header>::LEVEL,
+                    Protocol::_Borrow(never, _) => match *never {},
+                }
+            }
+
+            /// Whether `name` (a chain token or alias, any case) names this header.
+            pub fn is_named(&self, name: &str) -> bool {
+                match self {
+                    $( Protocol::$variant(h) => h.is_named(name), )*
+                    Protocol::Raw(h) => h.is_named(name),
+                    Protocol::NoPayload(h) => h.is_named(name),
+                    Protocol::_Borrow(never, _) => match *never {},
+                }
+            }
+
+            /// Writes this header's own fields into an open map.
+            pub fn serialize_fields<M: SerializeMap>(&self, map: &mut M) -> std::result::Result<(), M::Error> {
+                match self {
+                    $( Protocol::$variant(h) => h.serialize(FieldsOf(map)), )*
+                    Protocol::Raw(h) => h.serialize(FieldsOf(map)),
+                    Protocol::NoPayload(h) => h.serialize(FieldsOf(map)),
+                    Protocol::_Borrow(never, _) => match *never {},
+                }
+            }
+        }
+
+        $(
+            impl<'a> Extract<'a> for $ty {
+                fn extract<'p>(p: &'p Protocol<'a>) -> Option<&'p Self> {
+                    match p {
+                        Protocol::$variant(h) => Some(h),
+                        _ => None,
+                    }
+                }
+            }
+        )*
+    };
+}
+
+impl<'a> Extract<'a> for Raw {
+    fn extract<'p>(p: &'p Protocol<'a>) -> Option<&'p Self> {
+        match p {
+            Protocol::Raw(h) => Some(h),
+            _ => None,
+        }
+    }
+}
+
+use crate::link;
+
+protocols! {
+    /// Ethernet II / IEEE 802.3.
+    Ethernet => link::Ethernet,
+}

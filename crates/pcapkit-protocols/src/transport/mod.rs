@@ -1,0 +1,10 @@
+//! Transport layer: TCP, UDP, and the application decoder a port selects.
+
+use crate::ProtoId;
+use crate::protocol::Transport;
+
+/// The application decoder registered for `port` on `transport`.
+pub fn by_port(transport: Transport, port: u16) -> Option<ProtoId> {
+    let _ = (transport, port);
+    None
+}
