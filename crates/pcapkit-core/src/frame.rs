@@ -59,32 +59,56 @@ impl Timestamp {
 
     /// A PCAP record's time: `ts_sec` (unsigned) plus a fraction in micro- or
     /// nanoseconds. An out-of-range fraction (≥ one second) carries into the seconds.
+    #[inline]
     pub(crate) fn from_pcap(ts_sec: u32, frac: u32, nanosecond: bool) -> Self {
         let frac_ns = if nanosecond {
             u64::from(frac)
         } else {
             u64::from(frac) * 1_000
         };
-        let total = i128::from(ts_sec) * i128::from(NANOS_PER_SEC) + i128::from(frac_ns);
-        Self::from_nanos(total)
+        let nps = u64::from(NANOS_PER_SEC);
+        Self {
+            // ok: at most 2^32 + 2^32 * 1000 / 10^9, far below i64::MAX
+            secs: i64::from(ts_sec) + (frac_ns / nps) as i64,
+            nanos: (frac_ns % nps) as u32, // ok: < 10^9
+        }
     }
 
     /// A PCAPNG time: a 64-bit count of `resol` units plus `offset` seconds. Resolutions
     /// finer than a nanosecond truncate to the nanosecond (as tshark does).
+    #[inline]
     pub(crate) fn from_raw(raw: u64, resol: TsResolution, offset: i64) -> Self {
         let (secs, nanos) = match resol.units_per_second() {
+            // the common resolutions, in 64-bit arithmetic
+            Some(1_000_000) => (raw / 1_000_000, (raw % 1_000_000) as u32 * 1_000),
+            Some(1_000_000_000) => (raw / 1_000_000_000, (raw % 1_000_000_000) as u32),
+            // frac < units <= 2^34, so frac * 10^9 < 2^64
+            Some(units) if units > 0 && units <= 1 << 34 => {
+                let units = units as u64; // ok: <= 2^34
+                let frac = raw % units;
+                (
+                    raw / units,
+                    (frac * u64::from(NANOS_PER_SEC) / units) as u32,
+                )
+            }
             Some(units) if units > 0 => {
                 let raw = u128::from(raw);
-                let secs = raw / units; // < 2^64
                 let frac = raw % units; // < 2^64, so frac * 10^9 < 2^94: no overflow
                 let nanos = frac * u128::from(NANOS_PER_SEC) / units;
-                (secs as i128, nanos as u32) // ok: secs < 2^64 fits i128, nanos < 10^9
+                ((raw / units) as u64, nanos as u32) // ok: raw / units <= raw, nanos < 10^9
             }
             // A resolution too fine for 128 bits: any 64-bit count is below one ns.
             _ => (0, 0),
         };
-        let total = (secs + i128::from(offset)) * i128::from(NANOS_PER_SEC) + i128::from(nanos);
-        Self::from_nanos(total)
+        let secs = i128::from(secs) + i128::from(offset);
+        let secs = if secs > i128::from(i64::MAX) {
+            i64::MAX
+        } else if secs < i128::from(i64::MIN) {
+            i64::MIN
+        } else {
+            secs as i64 // ok: in range
+        };
+        Self { secs, nanos }
     }
 
     /// The magnitude split for display: sign, whole seconds, nanoseconds.
