@@ -111,6 +111,15 @@ impl Timestamp {
         Self { secs, nanos }
     }
 
+    /// ISO 8601 text in UTC with `precision` fractional digits (see [`Iso8601`]).
+    pub fn iso8601(&self, precision: Precision) -> Iso8601 {
+        Iso8601 {
+            ts: *self,
+            precision,
+            utc_offset: false,
+        }
+    }
+
     /// The magnitude split for display: sign, whole seconds, nanoseconds.
     fn parts(&self) -> (bool, u64, u32) {
         if self.secs >= 0 {
@@ -150,6 +159,65 @@ impl fmt::Display for Timestamp {
         }
         Ok(())
     }
+}
+
+/// ISO 8601 text of a [`Timestamp`] in UTC: `2013-12-05T15:59:59.430926`, with six or
+/// nine fractional digits (none when they are all zero, as Python's `isoformat`), and
+/// `+00:00` appended when asked for (see [`Timestamp::iso8601`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Iso8601 {
+    ts: Timestamp,
+    precision: Precision,
+    utc_offset: bool,
+}
+
+impl Iso8601 {
+    /// Appends the UTC offset `+00:00` (PyPCAPKit's PCAPNG `timestamp` style).
+    pub fn with_utc_offset(mut self) -> Self {
+        self.utc_offset = true;
+        self
+    }
+}
+
+impl fmt::Display for Iso8601 {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let days = self.ts.secs.div_euclid(86_400);
+        let rem = self.ts.secs.rem_euclid(86_400);
+        let (y, m, d) = civil_from_days(days);
+        write!(
+            f,
+            "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}",
+            rem / 3600,
+            rem / 60 % 60,
+            rem % 60
+        )?;
+        match self.precision {
+            Precision::Micro if self.ts.nanos / 1_000 != 0 => {
+                write!(f, ".{:06}", self.ts.nanos / 1_000)?
+            }
+            Precision::Nano if self.ts.nanos != 0 => write!(f, ".{:09}", self.ts.nanos)?,
+            _ => {}
+        }
+        if self.utc_offset {
+            f.write_str("+00:00")?;
+        }
+        Ok(())
+    }
+}
+
+/// (year, month, day) of a day count since 1970-01-01 (proleptic Gregorian calendar,
+/// Howard Hinnant's algorithm).
+fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days.saturating_add(719_468);
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097); // [0, 146096]
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365; // [0, 399]
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100); // [0, 365]
+    let mp = (5 * doy + 2) / 153; // [0, 11]
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32; // ok: [1, 31]
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32; // ok: [1, 12]
+    let y = yoe.saturating_add(era.saturating_mul(400)) + i64::from(m <= 2);
+    (y, m, d)
 }
 
 /// How finely a frame's timestamp was captured: what the output layer prints.
@@ -369,6 +437,48 @@ mod tests {
         assert_eq!(half_before.as_nanos(), -500_000_000);
         let min = Timestamp::new(i64::MIN, 1);
         assert_eq!(min.to_string(), "-9223372036854775807.999999999");
+    }
+
+    #[test]
+    fn iso8601() {
+        let ts = Timestamp::new(1_386_259_199, 430_926_000);
+        assert_eq!(
+            ts.iso8601(Precision::Micro).to_string(),
+            "2013-12-05T15:59:59.430926"
+        );
+        assert_eq!(
+            ts.iso8601(Precision::Nano).with_utc_offset().to_string(),
+            "2013-12-05T15:59:59.430926000+00:00"
+        );
+        let zero = Timestamp::default()
+            .iso8601(Precision::Micro)
+            .with_utc_offset();
+        assert_eq!(zero.to_string(), "1970-01-01T00:00:00+00:00");
+        assert_eq!(
+            Timestamp::new(951_782_400, 999)
+                .iso8601(Precision::Micro)
+                .to_string(),
+            "2000-02-29T00:00:00"
+        );
+        assert_eq!(
+            Timestamp::from_nanos(-1)
+                .iso8601(Precision::Nano)
+                .to_string(),
+            "1969-12-31T23:59:59.999999999"
+        );
+        assert_eq!(
+            Timestamp::new(i64::from(u32::MAX), 0)
+                .iso8601(Precision::Micro)
+                .to_string(),
+            "2106-02-07T06:28:15"
+        );
+        // extremes do not panic
+        let _ = Timestamp::new(i64::MAX, 0)
+            .iso8601(Precision::Nano)
+            .to_string();
+        let _ = Timestamp::new(i64::MIN, 0)
+            .iso8601(Precision::Nano)
+            .to_string();
     }
 
     #[test]

@@ -33,6 +33,7 @@ mod frame;
 pub mod pcap;
 pub mod pcapng;
 mod reader;
+pub mod ser;
 mod source;
 mod writer;
 
@@ -40,7 +41,8 @@ pub use consts::LinkType;
 pub use endian::Endian;
 pub use error::{Context, Error, ErrorKind};
 pub use frame::{
-    FrameMeta, OwnedFrame, PcapRecordHeader, PcapngPacketMeta, Precision, RawFrame, Timestamp,
+    FrameMeta, Iso8601, OwnedFrame, PcapRecordHeader, PcapngPacketMeta, Precision, RawFrame,
+    Timestamp,
 };
 pub use pcap::PcapHeader;
 pub use pcapng::{Block, Interface, Section, TsResolution};

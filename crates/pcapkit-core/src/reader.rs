@@ -340,6 +340,7 @@ impl Reader {
                 // record; it is read again (and counted) by the first `next_record`.
                 let env = envelope(&mut src, &opts, Endian::Little, 1)?;
                 let pos = BlockPos {
+                    raw: env.raw(src.window()),
                     block_type: block_type::SHB,
                     length: env.length,
                     offset: 0,
@@ -687,6 +688,11 @@ impl Envelope {
         window.get(8..self.length as usize - 4).unwrap_or_default() // ok: length >= 12
     }
 
+    /// The whole block.
+    fn raw<'w>(&self, window: &'w [u8]) -> &'w [u8] {
+        window.get(..self.length as usize).unwrap_or_default()
+    }
+
     fn error(&self, e: BodyError) -> Error {
         Error::new(e.kind, self.ctx(), self.offset + 8 + e.at as u64)
     }
@@ -822,6 +828,7 @@ fn next_pcapng<'s>(
 fn ng_block<'w>(window: &'w [u8], env: Envelope, st: &mut NgState) -> Result<Block<'w>, Error> {
     let body = env.body(window);
     let mut pos = BlockPos {
+        raw: env.raw(window),
         block_type: env.block_type,
         length: env.length,
         offset: env.offset,
@@ -875,6 +882,7 @@ fn ng_frame<'w>(
 ) -> Result<RawFrame<'w>, Error> {
     let body = env.body(window);
     let pos = BlockPos {
+        raw: env.raw(window),
         block_type: env.block_type,
         length: env.length,
         offset: env.offset,

@@ -364,7 +364,8 @@ impl Block<'_> {
 
 /// Where a block sits: what every block parser needs besides its body.
 #[derive(Clone, Copy, Debug)]
-pub(crate) struct BlockPos {
+pub(crate) struct BlockPos<'a> {
+    pub(crate) raw: &'a [u8],
     pub(crate) block_type: u32,
     pub(crate) length: u32,
     pub(crate) offset: u64,
