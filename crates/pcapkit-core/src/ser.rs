@@ -311,15 +311,11 @@ impl Serialize for Secrets<'_> {
                         continue;
                     };
                     let random = random.to_ascii_lowercase();
-                    let randoms = match labels.iter_mut().position(|(l, _)| l == label) {
-                        Some(i) => &mut labels[i].1, // ok: i from position
-                        None => {
-                            labels.push((label.to_owned(), Vec::new()));
-                            match labels.last_mut() {
-                                Some(last) => &mut last.1,
-                                None => continue,
-                            }
-                        }
+                    if !labels.iter().any(|(l, _)| l == label) {
+                        labels.push((label.to_owned(), Vec::new()));
+                    }
+                    let Some((_, randoms)) = labels.iter_mut().find(|(l, _)| l == label) else {
+                        continue;
                     };
                     match randoms.iter_mut().find(|(r, _)| *r == random) {
                         Some((_, v)) => v.push(secret),
