@@ -205,5 +205,5 @@ fn custom_block_that_should_not_be_copied() {
     };
     assert!(!c.copyable());
     assert_eq!((c.pen, c.data), (32473, &b"hi\0\0"[..]));
-    assert_eq!(c.raw.len(), 24);
+    assert_eq!(c.raw.len(), 20);
 }
