@@ -296,7 +296,8 @@ pub enum FrameMeta<'a> {
 pub struct RawFrame<'a> {
     /// 1-based frame number, global across PCAPNG sections.
     pub number: u64,
-    /// When the frame was captured.
+    /// When the frame was captured (the epoch for Simple Packet Blocks, which have no
+    /// time).
     pub timestamp: Timestamp,
     /// How finely `timestamp` was captured.
     pub precision: Precision,
