@@ -6,7 +6,6 @@
 //! all good frames were delivered. [`PcapWriter`] and [`PcapngWriter`] write frames
 //! back.
 //!
-//! ```
 //! Decisions worth knowing:
 //! - [`Timestamp`] is exact (seconds + nanoseconds) with floor semantics, so negative
 //!   epochs (possible through PCAPNG `if_tsoffset`) work; PCAPNG times are computed in
