@@ -1,7 +1,31 @@
 //! `cargo xtask`: developer chores for pcapkit-rs.
+//!
+//! One module per task; `main` dispatches on the first argument.
 
-fn main() {
-    let task = std::env::args().nth(1).unwrap_or_default();
-    eprintln!("xtask: unknown task {task:?}; tasks: test");
-    std::process::exit(2);
+use std::process::ExitCode;
+
+mod gen_consts;
+
+const USAGE: &str = "usage: cargo xtask <task> [options]
+
+tasks:
+  gen-consts [--registries DIR] [--check]
+      Generate crates/pcapkit-{core,protocols}/src/consts/ from the IANA registries
+      (default DIR: ../shared/registries) and xtask/data/. --check only reports stale files.";
+
+fn main() -> ExitCode {
+    let mut args = std::env::args().skip(1);
+    let task = args.next();
+    let rest: Vec<String> = args.collect();
+    match task.as_deref() {
+        Some("gen-consts") => gen_consts::main(&rest),
+        Some("help" | "-h" | "--help") => {
+            println!("{USAGE}");
+            ExitCode::SUCCESS
+        }
+        other => {
+            eprintln!("xtask: unknown task {other:?}\n\n{USAGE}");
+            ExitCode::from(2)
+        }
+    }
 }

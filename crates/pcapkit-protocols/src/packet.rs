@@ -237,8 +237,8 @@ mod tests {
             json,
             concat!(
                 r#"{"ethernet":{"dst":"01:02:03:04:05:06","src":"07:08:09:0a:0b:0c","#,
-                r#""type":"EtherType::Unknown [34997]","#,
-                r#""raw":{"protocol":"EtherType::Unknown [34997]","error":null,"packet":[170]},"#,
+                r#""type":"EtherType::IEEE_Std_802_Local_Experimental_Ethertype_0x88B5 [34997]","#,
+                r#""raw":{"protocol":"EtherType::IEEE_Std_802_Local_Experimental_Ethertype_0x88B5 [34997]","error":null,"packet":[170]},"#,
                 r#""packet":[170]}}"#
             )
         );
@@ -247,6 +247,9 @@ mod tests {
         }))
         .unwrap();
         assert!(!json.contains("packet"), "{json}");
-        assert_eq!(p.protocols().to_string(), "Ethernet:Unknown");
+        assert_eq!(
+            p.protocols().to_string(),
+            "Ethernet:IEEE_Std_802_Local_Experimental_Ethertype_0x88B5"
+        );
     }
 }

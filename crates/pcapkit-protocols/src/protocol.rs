@@ -5,6 +5,7 @@ use std::fmt;
 
 use pcapkit_core::LinkType;
 
+use crate::consts::RegistryEnum;
 use crate::consts::reg::{EtherType, TransType};
 use crate::error::Result;
 
@@ -128,20 +129,12 @@ impl RawProto {
     pub fn write_token(&self, f: &mut dyn fmt::Write) -> fmt::Result {
         match self {
             RawProto::None => f.write_str("Raw"),
-            RawProto::LinkType(t) => write_member_name(f, t),
-            RawProto::EtherType(t) => write_member_name(f, t),
-            RawProto::TransType(t) => write_member_name(f, t),
+            RawProto::LinkType(t) => t.write_member(f),
+            RawProto::EtherType(t) => t.write_member(f),
+            RawProto::TransType(t) => t.write_member(f),
             RawProto::Named(n) => f.write_str(n),
         }
     }
-}
-
-/// Writes the member name part of an enum text `Enum::member [value]`.
-fn write_member_name(f: &mut dyn fmt::Write, value: &dyn fmt::Display) -> fmt::Result {
-    let text = value.to_string();
-    let member = text.split_once("::").map_or(text.as_str(), |(_, m)| m);
-    let member = member.rsplit_once(" [").map_or(member, |(m, _)| m);
-    f.write_str(member)
 }
 
 impl serde::Serialize for RawProto {

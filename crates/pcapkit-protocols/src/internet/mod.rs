@@ -6,7 +6,6 @@ use crate::consts::reg::TransType;
 
 /// The decoder for an IP protocol number / IPv6 next header.
 pub fn by_ip_proto(p: TransType) -> Option<ProtoId> {
-    match p.0 {
-        _ => None,
-    }
+    let _ = p;
+    None
 }

@@ -19,7 +19,6 @@ pub fn by_link_type(t: LinkType) -> Option<ProtoId> {
 
 /// The decoder for an EtherType.
 pub fn by_ethertype(t: EtherType) -> Option<ProtoId> {
-    match t.0 {
-        _ => None,
-    }
+    let _ = t;
+    None
 }

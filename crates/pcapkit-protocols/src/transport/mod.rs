@@ -5,7 +5,6 @@ use crate::protocol::Transport;
 
 /// The application decoder registered for `port` on `transport`.
 pub fn by_port(transport: Transport, port: u16) -> Option<ProtoId> {
-    match (transport, port) {
-        _ => None,
-    }
+    let _ = (transport, port);
+    None
 }
