@@ -103,7 +103,7 @@ impl<'a> PlistSer<'a> {
 
     fn element(mut self, tag: &str, text: fmt::Arguments<'_>) -> Result<()> {
         self.open();
-        let _ = write!(VecFmt(self.out), "<{tag}>{text}</{tag}>\n");
+        let _ = writeln!(VecFmt(self.out), "<{tag}>{text}</{tag}>");
         Ok(())
     }
 
