@@ -4,8 +4,6 @@ use std::fmt;
 use std::io;
 use std::path::PathBuf;
 
-use pcapkit_core::LinkType;
-
 /// Why an output could not be written.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -24,20 +22,10 @@ pub enum DumpError {
     /// A value could not be represented in the format.
     #[error("cannot serialize {0}")]
     Serialize(String),
-    /// A PCAP file holds one link type, but a frame of another one arrived (PCAPNG
-    /// input with interfaces of different link types).
-    #[error(
-        "PCAP output holds a single link type: frame {number} is {found} but the file is \
-         {expected}; use json/jsonl/plist/tree output or filter the input by interface"
-    )]
-    LinkTypeMismatch {
-        /// The frame that does not fit.
-        number: u64,
-        /// The file's link type.
-        expected: LinkType,
-        /// The frame's link type.
-        found: LinkType,
-    },
+    /// Writing PCAP output failed (a frame of another link type than the file's,
+    /// a timestamp PCAP cannot store, an I/O error).
+    #[error("cannot write PCAP output: {0}")]
+    Pcap(#[from] pcapkit_core::Error),
     /// A format name that is not one of the supported ones.
     #[error(transparent)]
     UnknownFormat(#[from] UnknownFormat),
@@ -51,6 +39,13 @@ impl DumpError {
             DumpError::Io(source) => DumpError::File {
                 path: path.into(),
                 source,
+            },
+            DumpError::Pcap(e) => match &e.kind {
+                pcapkit_core::ErrorKind::Io { kind, message } => DumpError::File {
+                    path: path.into(),
+                    source: io::Error::new(*kind, message.clone()),
+                },
+                _ => DumpError::Pcap(e),
             },
             other => other,
         }
@@ -100,15 +95,6 @@ mod tests {
         assert_eq!(
             e.io_error().map(|e| e.to_string()).as_deref(),
             Some("disk full")
-        );
-        let e = DumpError::LinkTypeMismatch {
-            number: 7,
-            expected: LinkType(1),
-            found: LinkType(113),
-        };
-        assert!(
-            e.to_string()
-                .starts_with("PCAP output holds a single link type: frame 7 is ")
         );
         let e = DumpError::from(UnknownFormat("yaml".into()));
         assert_eq!(

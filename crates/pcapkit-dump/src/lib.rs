@@ -32,12 +32,16 @@
 //! ```
 #![warn(missing_docs)]
 
+mod dumper;
 mod encode;
 mod error;
+mod frame;
 mod json;
 mod key;
 mod outbuf;
+mod pcap;
 mod plist;
+mod records;
 mod time;
 mod tree;
 
@@ -45,10 +49,14 @@ use std::fmt;
 
 use serde::Serialize;
 
+pub use dumper::{DumpOptions, Dumper, Out};
 pub use error::{DumpError, Result, UnknownFormat};
+pub use frame::FrameDoc;
 pub use json::{CompactBytesFormatter, JsonWriter, JsonlWriter, TabFormatter};
 pub use outbuf::DEFAULT_BUFFER;
+pub use pcap::{ByteOrder, PcapDumper, PcapOptions};
 pub use plist::PlistWriter;
+pub use records::{BlockDoc, OptionsDoc, PcapHeaderDoc};
 pub use time::IsoTime;
 pub use tree::TreeWriter;
 
