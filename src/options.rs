@@ -227,7 +227,11 @@ impl ExtractOptions {
 
     /// Reads the capture from any reader; `name` is used in messages.
     #[must_use]
-    pub fn fin_reader(mut self, reader: impl Read + Send + 'static, name: impl Into<String>) -> Self {
+    pub fn fin_reader(
+        mut self,
+        reader: impl Read + Send + 'static,
+        name: impl Into<String>,
+    ) -> Self {
         self.fin = Input::Reader {
             reader: Box::new(reader),
             name: name.into(),
@@ -245,7 +249,11 @@ impl ExtractOptions {
 
     /// Writes the output to any writer; `name` is used in messages.
     #[must_use]
-    pub fn fout_writer(mut self, writer: impl Write + Send + 'static, name: impl Into<String>) -> Self {
+    pub fn fout_writer(
+        mut self,
+        writer: impl Write + Send + 'static,
+        name: impl Into<String>,
+    ) -> Self {
         self.fout = Output::Writer {
             writer: Box::new(writer),
             name: name.into(),
