@@ -10,7 +10,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use pcapkit_core::pcapng::{Interface, Section};
 use pcapkit_core::{Block, ErrorKind, PcapHeader, Reader, ReaderOptions, Record, TsResolution};
 use pcapkit_dump::{
-    BlockDoc, BlockName, ByteOrder, DumpOptions, Dumper, Format, PacketMode, PcapOptions,
+    BlockDoc, BlockName, BlockNamer, ByteOrder, DumpOptions, Dumper, Format, PacketMode,
+    PcapOptions,
 };
 use pcapkit_protocols::{DissectOptions, Level, Stop, dissect};
 
@@ -35,48 +36,6 @@ pub enum CaptureHeader {
         /// Every interface seen (all sections), in order.
         interfaces: Vec<Interface>,
     },
-}
-
-/// Counts PCAPNG blocks for their names: sections globally, the others per section.
-#[derive(Default)]
-struct BlockCounter {
-    sections: u64,
-    per_section: [u64; 7],
-}
-
-impl BlockCounter {
-    fn name(&mut self, block: &Block<'_>) -> BlockName {
-        let slot = match block {
-            Block::SectionHeader(_) => {
-                self.sections += 1;
-                self.per_section = [0; 7];
-                return BlockName::SectionHeader(self.sections);
-            }
-            Block::InterfaceDescription(_) => 0,
-            Block::NameResolution(_) => 1,
-            Block::InterfaceStatistics(_) => 2,
-            Block::DecryptionSecrets(_) => 3,
-            Block::SystemdJournal(_) => 4,
-            Block::Custom(_) => 5,
-            Block::Unknown(_) => 6,
-        };
-        let n = match self.per_section.get_mut(slot) {
-            Some(n) => {
-                *n += 1;
-                *n
-            }
-            None => 0,
-        };
-        match block {
-            Block::InterfaceDescription(_) => BlockName::InterfaceDescription(n),
-            Block::NameResolution(_) => BlockName::NameResolution(n),
-            Block::InterfaceStatistics(_) => BlockName::InterfaceStatistics(n),
-            Block::DecryptionSecrets(_) => BlockName::DecryptionSecrets(n),
-            Block::SystemdJournal(_) => BlockName::SystemdJournal(n),
-            Block::Custom(_) => BlockName::Custom(n),
-            Block::SectionHeader(_) | Block::Unknown(_) => BlockName::Unknown(n),
-        }
-    }
 }
 
 /// What one step of the extraction did.
@@ -151,7 +110,7 @@ pub struct Extractor {
     frames: Vec<Frame>,
     interrupt: Option<Arc<AtomicBool>>,
     length: u64,
-    names: BlockCounter,
+    names: BlockNamer,
     header: Option<CaptureHeader>,
     /// Resolution and offset of each interface of the current section (for ISBs).
     interfaces: Vec<(TsResolution, i64)>,
@@ -379,7 +338,7 @@ impl Extractor {
             frames: Vec::new(),
             interrupt: opts.interrupt,
             length: 0,
-            names: BlockCounter::default(),
+            names: BlockNamer::default(),
             header: None,
             interfaces: Vec::new(),
             done: false,
@@ -696,21 +655,5 @@ mod tests {
             stop_of(Some("session"), None),
             Err(Error::UnknownLayer(_))
         ));
-    }
-
-    #[test]
-    fn pcapng_block_names_count_per_section() {
-        let mut c = BlockCounter::default();
-        let shb = || {
-            Block::Unknown(pcapkit_core::pcapng::UnknownBlock {
-                block_type: 99,
-                section: 1,
-                offset: 0,
-                length: 12,
-                body: &[],
-            })
-        };
-        assert_eq!(c.name(&shb()), BlockName::Unknown(1));
-        assert_eq!(c.name(&shb()), BlockName::Unknown(2));
     }
 }

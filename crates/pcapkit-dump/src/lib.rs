@@ -262,6 +262,64 @@ impl fmt::Display for BlockName {
     }
 }
 
+/// Names PCAPNG non-packet blocks as PyPCAPKit does: `Section Header k` counts sections
+/// over the file, the other kinds (`Interface Description n`, `Name Resolution n`, ...)
+/// count within their section.
+///
+/// ```
+/// use pcapkit_core::pcapng::UnknownBlock;
+/// use pcapkit_core::Block;
+/// use pcapkit_dump::{BlockName, BlockNamer};
+///
+/// let mut names = BlockNamer::default();
+/// let unknown = pcapkit_core::Block::Unknown(UnknownBlock { block_type: 99, section: 1, offset: 0, length: 12, body: &[] });
+/// assert_eq!(names.name(&unknown), BlockName::Unknown(1));
+/// assert_eq!(names.name(&unknown), BlockName::Unknown(2));
+/// ```
+#[derive(Clone, Debug, Default)]
+pub struct BlockNamer {
+    sections: u64,
+    per_section: [u64; 7],
+}
+
+impl BlockNamer {
+    /// The name of `block`, counting it.
+    pub fn name(&mut self, block: &pcapkit_core::Block<'_>) -> BlockName {
+        let slot = match block {
+            pcapkit_core::Block::SectionHeader(_) => {
+                self.sections += 1;
+                self.per_section = [0; 7];
+                return BlockName::SectionHeader(self.sections);
+            }
+            pcapkit_core::Block::InterfaceDescription(_) => 0,
+            pcapkit_core::Block::NameResolution(_) => 1,
+            pcapkit_core::Block::InterfaceStatistics(_) => 2,
+            pcapkit_core::Block::DecryptionSecrets(_) => 3,
+            pcapkit_core::Block::SystemdJournal(_) => 4,
+            pcapkit_core::Block::Custom(_) => 5,
+            pcapkit_core::Block::Unknown(_) => 6,
+        };
+        let n = match self.per_section.get_mut(slot) {
+            Some(n) => {
+                *n += 1;
+                *n
+            }
+            None => 0,
+        };
+        match block {
+            pcapkit_core::Block::InterfaceDescription(_) => BlockName::InterfaceDescription(n),
+            pcapkit_core::Block::NameResolution(_) => BlockName::NameResolution(n),
+            pcapkit_core::Block::InterfaceStatistics(_) => BlockName::InterfaceStatistics(n),
+            pcapkit_core::Block::DecryptionSecrets(_) => BlockName::DecryptionSecrets(n),
+            pcapkit_core::Block::SystemdJournal(_) => BlockName::SystemdJournal(n),
+            pcapkit_core::Block::Custom(_) => BlockName::Custom(n),
+            pcapkit_core::Block::SectionHeader(_) | pcapkit_core::Block::Unknown(_) => {
+                BlockName::Unknown(n)
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
