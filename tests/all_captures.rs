@@ -48,7 +48,10 @@ fn every_capture_in_every_format() {
                 .extension(false)
                 .store(false);
             let Some((n, err)) = run(opts) else {
-                assert!(!out.exists(), "{name}: output created for an unreadable input");
+                assert!(
+                    !out.exists(),
+                    "{name}: output created for an unreadable input"
+                );
                 unreadable.push(name.clone());
                 break;
             };
@@ -70,7 +73,11 @@ fn every_capture_in_every_format() {
                         .keys()
                         .filter(|k| k.starts_with("Custom ") || k.starts_with("systemd "))
                         .count() as u64;
-                    assert_eq!(n + records, oracle.len() as u64, "{name}: records vs tshark");
+                    assert_eq!(
+                        n + records,
+                        oracle.len() as u64,
+                        "{name}: records vs tshark"
+                    );
                 }
             }
             let numbers = match format {
@@ -88,14 +95,20 @@ fn every_capture_in_every_format() {
                 expected.insert(format!("{name}.{ext}"), one_to(n));
             }
         }
-        assert!(lengths.windows(2).all(|w| w[0] == w[1]), "{name}: {lengths:?}");
+        assert!(
+            lengths.windows(2).all(|w| w[0] == w[1]),
+            "{name}: {lengths:?}"
+        );
     }
     let python = python_frame_numbers(dir.path());
     assert_eq!(python.len(), expected.len());
     for (file, numbers) in &expected {
         assert_eq!(python.get(file), Some(numbers), "{file} as Python reads it");
     }
-    eprintln!("damaged captures (error reported, output complete):\n{}", damaged.join("\n"));
+    eprintln!(
+        "damaged captures (error reported, output complete):\n{}",
+        damaged.join("\n")
+    );
     eprintln!("unreadable captures (no output): {unreadable:?}");
     assert!(unreadable.len() < 10, "{unreadable:?}");
 }

@@ -50,7 +50,12 @@ impl Write for Shared {
 #[test]
 fn fout_format_and_accessors() {
     let dir = tempfile::tempdir().unwrap();
-    let ex = extract(ExtractOptions::new(http()).fout(dir.path().join("o")).format("JSON")).unwrap();
+    let ex = extract(
+        ExtractOptions::new(http())
+            .fout(dir.path().join("o"))
+            .format("JSON"),
+    )
+    .unwrap();
     let out = dir.path().join("o.json");
     assert_eq!(ex.output(), Some(out.as_path()));
     assert_eq!(ex.format(), Some(Format::Json));
@@ -72,7 +77,10 @@ fn default_format_is_tree() {
     let ex = extract(ExtractOptions::new(http()).fout(dir.path().join("o"))).unwrap();
     assert_eq!(ex.format(), Some(Format::Tree));
     let text = fs::read_to_string(dir.path().join("o.txt")).unwrap();
-    assert!(text.starts_with("Global Header\n  |-- magic_number \n"), "{text}");
+    assert!(
+        text.starts_with("Global Header\n  |-- magic_number \n"),
+        "{text}"
+    );
     assert_eq!(tree_frame_numbers(&text), one_to(ex.length()));
 }
 
@@ -82,7 +90,12 @@ fn extension_on_input_and_output() {
     fs::copy(http(), dir.path().join("cap.pcap")).unwrap();
     let bare = dir.path().join("cap");
     // `cap` -> `cap.pcap`, `o` -> `o.json`
-    let ex = extract(ExtractOptions::new(&bare).fout(dir.path().join("o")).format(JSON)).unwrap();
+    let ex = extract(
+        ExtractOptions::new(&bare)
+            .fout(dir.path().join("o"))
+            .format(JSON),
+    )
+    .unwrap();
     assert_eq!(ex.input(), dir.path().join("cap.pcap").as_path());
     assert!(dir.path().join("o.json").is_file());
     // no double extension
@@ -102,7 +115,10 @@ fn extension_on_input_and_output() {
             .extension(false),
     )
     .unwrap_err();
-    assert!(matches!(&err, Error::FileNotFound { path } if path == &bare), "{err}");
+    assert!(
+        matches!(&err, Error::FileNotFound { path } if path == &bare),
+        "{err}"
+    );
     let ex = extract(
         ExtractOptions::new(dir.path().join("cap.pcap"))
             .fout(dir.path().join("q"))
@@ -118,13 +134,21 @@ fn extension_on_input_and_output() {
 fn files_one_file_per_block() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("frames");
-    let ex = extract(ExtractOptions::new(http()).fout(&out).format(JSON).files(true)).unwrap();
+    let ex = extract(
+        ExtractOptions::new(http())
+            .fout(&out)
+            .format(JSON)
+            .files(true),
+    )
+    .unwrap();
     let mut names: Vec<String> = fs::read_dir(&out)
         .unwrap()
         .map(|e| e.unwrap().file_name().into_string().unwrap())
         .collect();
     names.sort();
-    let mut expected: Vec<String> = (1..=ex.length()).map(|n| format!("Frame {n}.json")).collect();
+    let mut expected: Vec<String> = (1..=ex.length())
+        .map(|n| format!("Frame {n}.json"))
+        .collect();
     expected.push("Global Header.json".into());
     expected.sort();
     assert_eq!(names, expected);
@@ -157,7 +181,12 @@ fn layer_link_ends_every_chain_at_the_link_layer() {
 
 #[test]
 fn protocol_stops_after_the_named_protocol() {
-    let ex = extract(ExtractOptions::new(http()).nofile(true).protocol("ethernet")).unwrap();
+    let ex = extract(
+        ExtractOptions::new(http())
+            .nofile(true)
+            .protocol("ethernet"),
+    )
+    .unwrap();
     for f in ex.frames().unwrap() {
         assert_eq!(f.protocols(), "Ethernet:Raw");
     }
@@ -236,7 +265,10 @@ fn engines() {
     }
     for name in ["server", "pipeline", "dpkt", "scapy", "pyshark"] {
         let err = extract(ExtractOptions::new(http()).nofile(true).engine(name)).unwrap_err();
-        assert!(matches!(err, Error::EngineNotAvailable { .. }), "{name}: {err}");
+        assert!(
+            matches!(err, Error::EngineNotAvailable { .. }),
+            "{name}: {err}"
+        );
         assert!(err.to_string().contains("not implemented yet"), "{err}");
     }
     let err = extract(ExtractOptions::new(http()).engine("tcpdump")).unwrap_err();
@@ -252,7 +284,11 @@ fn unknown_values_list_the_valid_ones() {
     );
     let err = extract(ExtractOptions::new(http()).nofile(true).layer("session")).unwrap_err();
     assert!(matches!(err, Error::UnknownLayer(_)), "{err}");
-    assert!(err.to_string().contains("Link, Internet, Transport, Application"), "{err}");
+    assert!(
+        err.to_string()
+            .contains("Link, Internet, Transport, Application"),
+        "{err}"
+    );
     let err = extract(ExtractOptions::new(http()).nofile(true).byteorder("middle")).unwrap_err();
     assert!(matches!(err, Error::Usage(_)), "{err}");
     let err = extract(ExtractOptions::new(http()).nofile(true).threads(0)).unwrap_err();
@@ -363,7 +399,10 @@ fn reassembly_and_trace_are_not_implemented_yet() {
         ExtractOptions::new(http()).nofile(true).ipv4(true),
         ExtractOptions::new(http()).nofile(true).ipv6(true),
         ExtractOptions::new(http()).nofile(true).tcp(true),
-        ExtractOptions::new(http()).nofile(true).tcp(true).trace(true),
+        ExtractOptions::new(http())
+            .nofile(true)
+            .tcp(true)
+            .trace(true),
     ] {
         let err = extract(opts).unwrap_err();
         assert!(matches!(err, Error::NotImplemented { .. }), "{err}");
@@ -387,7 +426,10 @@ fn reassembly_and_trace_are_not_implemented_yet() {
 #[test]
 fn pcap_output_holds_the_frames_as_read() {
     let dir = tempfile::tempdir().unwrap();
-    for (order, magic) in [("big", [0xa1, 0xb2, 0xc3, 0xd4]), ("little", [0xd4, 0xc3, 0xb2, 0xa1])] {
+    for (order, magic) in [
+        ("big", [0xa1, 0xb2, 0xc3, 0xd4]),
+        ("little", [0xd4, 0xc3, 0xb2, 0xa1]),
+    ] {
         let out = dir.path().join(format!("{order}.pcap"));
         extract(
             ExtractOptions::new(http())
@@ -402,8 +444,14 @@ fn pcap_output_holds_the_frames_as_read() {
         let mut a = Reader::open(http()).unwrap();
         let mut b = Reader::from_bytes(bytes, ReaderOptions::default()).unwrap();
         loop {
-            let fa = a.next_frame().unwrap().map(|f| (f.timestamp, f.origlen, f.data.to_vec()));
-            let fb = b.next_frame().unwrap().map(|f| (f.timestamp, f.origlen, f.data.to_vec()));
+            let fa = a
+                .next_frame()
+                .unwrap()
+                .map(|f| (f.timestamp, f.origlen, f.data.to_vec()));
+            let fb = b
+                .next_frame()
+                .unwrap()
+                .map(|f| (f.timestamp, f.origlen, f.data.to_vec()));
             assert_eq!(fa, fb);
             if fa.is_none() {
                 break;
@@ -411,7 +459,14 @@ fn pcap_output_holds_the_frames_as_read() {
         }
     }
     let out = dir.path().join("ns.pcap");
-    extract(ExtractOptions::new(http()).fout(&out).format("pcap").byteorder("little").nanosecond(true)).unwrap();
+    extract(
+        ExtractOptions::new(http())
+            .fout(&out)
+            .format("pcap")
+            .byteorder("little")
+            .nanosecond(true),
+    )
+    .unwrap();
     assert_eq!(fs::read(&out).unwrap()[..4], [0x4d, 0x3c, 0xb2, 0xa1]);
 }
 
@@ -428,13 +483,20 @@ fn pcapng_blocks_and_header() {
     let doc: serde_json::Value = serde_json::from_slice(&out.0.lock().unwrap()).unwrap();
     let keys: Vec<&String> = doc.as_object().unwrap().keys().collect();
     assert!(keys.iter().any(|k| *k == "Section Header 2"), "{keys:?}");
-    assert!(keys.iter().any(|k| *k == "Interface Description 2"), "{keys:?}");
+    assert!(
+        keys.iter().any(|k| *k == "Interface Description 2"),
+        "{keys:?}"
+    );
     assert_eq!(json_frame_numbers(&doc), one_to(ex.length()));
     let frame = &doc["Frame 1"];
     assert_eq!(frame["type"], "BlockType::Enhanced_Packet_Block [6]");
     assert_eq!(frame["section_number"], 1);
     assert!(frame["timestamp"].as_str().unwrap().ends_with("+00:00"));
-    let Some(CaptureHeader::Pcapng { sections, interfaces }) = ex.header() else {
+    let Some(CaptureHeader::Pcapng {
+        sections,
+        interfaces,
+    }) = ex.header()
+    else {
         panic!("PCAPNG header expected")
     };
     assert_eq!(sections.len(), 2);

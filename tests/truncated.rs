@@ -51,7 +51,12 @@ fn check(capture: &Path) {
     for cut in cuts.into_iter().filter(|&c| c < bytes.len() as u64) {
         fs::write(&cut_path, &bytes[..cut as usize]).unwrap();
         let whole = ends.iter().filter(|&&e| e <= cut).count() as u64;
-        for (format, ext) in [("json", "json"), ("jsonl", "jsonl"), ("plist", "plist"), ("tree", "txt")] {
+        for (format, ext) in [
+            ("json", "json"),
+            ("jsonl", "jsonl"),
+            ("plist", "plist"),
+            ("tree", "txt"),
+        ] {
             let out = dir.path().join(format!("out.{ext}"));
             let mut ex = match extract(
                 ExtractOptions::new(&cut_path)
@@ -115,9 +120,17 @@ fn cut_inside_a_record_is_an_error_after_the_whole_frames() {
     let path = dir.path().join("cut.pcap");
     fs::write(&path, &bytes[..cut as usize]).unwrap();
     let out = dir.path().join("o.json");
-    let err = extract(ExtractOptions::new(&path).fout(&out).format("json").extension(false))
-        .unwrap_err();
-    assert!(matches!(&err, Error::Capture { source, .. } if source.is_truncated()), "{err}");
+    let err = extract(
+        ExtractOptions::new(&path)
+            .fout(&out)
+            .format("json")
+            .extension(false),
+    )
+    .unwrap_err();
+    assert!(
+        matches!(&err, Error::Capture { source, .. } if source.is_truncated()),
+        "{err}"
+    );
     assert!(err.to_string().contains("PCAP record 4"), "{err}");
     let python = python_frame_numbers(dir.path());
     assert_eq!(python.get("o.json"), Some(&vec![1, 2, 3]));

@@ -80,8 +80,8 @@ pub fn jsonl_frame_numbers(text: &str) -> Vec<u64> {
 
 /// Frame numbers of a plist document, in order.
 pub fn plist_frame_numbers(path: &Path) -> Vec<u64> {
-    let v: plist::Value = plist::from_file(path)
-        .unwrap_or_else(|e| panic!("{} is not a plist: {e}", path.display()));
+    let v: plist::Value =
+        plist::from_file(path).unwrap_or_else(|e| panic!("{} is not a plist: {e}", path.display()));
     v.as_dictionary()
         .expect("a plist dict")
         .keys()
