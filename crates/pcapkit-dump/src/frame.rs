@@ -23,7 +23,9 @@ use crate::time::IsoTime;
 /// - PCAPNG Enhanced Packet Block: `type`, `length`, `section_number`, `number`,
 ///   `interface_id`, `timestamp`, `timestamp_epoch`, `captured_len`, `original_len`,
 ///   `options`, the layer chain, `protocols`, `packet`; Simple Packet Block: `type`,
-///   `length`, `section_number`, `number`, `original_len`, `captured_len`, ...;
+///   `length`, `section_number`, `number`, `original_len`, `captured_len`,
+///   `interface_id` (0), `timestamp` and `timestamp_epoch` (`null`: an SPB has no
+///   time; PyPCAPKit shows the epoch), ...;
 ///   obsolete Packet Block: as EPB with `drop_count` after `interface_id`.
 ///
 /// `time`/`timestamp` is [`IsoTime`] with 6 or 9 digits as captured; `time_epoch` /
@@ -97,8 +99,12 @@ impl<'f, 'r, 'p> FrameDoc<'f, 'r, 'p> {
         m.serialize_entry("section_number", &meta.section)?;
         m.serialize_entry("number", &f.number)?;
         if meta.block_type == block_type::SPB {
+            // PyPCAPKit's SPB keys; an SPB has no interface field and no timestamp.
             m.serialize_entry("original_len", &f.origlen)?;
             m.serialize_entry("captured_len", &f.caplen)?;
+            m.serialize_entry("interface_id", &meta.interface_id)?;
+            m.serialize_entry("timestamp", &None::<()>)?;
+            m.serialize_entry("timestamp_epoch", &None::<()>)?;
             return self.tail(m);
         }
         m.serialize_entry("interface_id", &meta.interface_id)?;

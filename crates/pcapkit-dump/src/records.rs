@@ -11,7 +11,7 @@ use pcapkit_core::consts::pcapng::{
 };
 use pcapkit_core::pcapng::{NameRecords, OptionValue, Options, PcapngOption, block_type};
 use pcapkit_core::{Block, PcapHeader, Precision, Timestamp, TsResolution};
-use pcapkit_protocols::ser::{Bytes, MacAddr};
+use pcapkit_protocols::ser::{Bytes, MacAddr, MultiDict, Tuple};
 
 use crate::time::IsoTime;
 
@@ -215,24 +215,18 @@ impl std::fmt::Display for Colon<'_> {
     }
 }
 
-/// Text when valid UTF-8, else bytes.
-struct TextOrBytes<'b>(&'b [u8]);
-
-impl Serialize for TextOrBytes<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        match std::str::from_utf8(self.0) {
-            Ok(t) => s.serialize_str(t),
-            Err(_) => s.serialize_bytes(self.0),
-        }
-    }
-}
-
 impl Serialize for OptionDoc<'_, '_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let o = self.option;
         let mut m = s.serialize_map(None)?;
         m.serialize_entry("type", &self.ty)?;
         m.serialize_entry("length", &o.length)?;
+        // Codes PyPCAPKit's registry does not name for this block type (`opt_unknown`,
+        // e.g. shb_hardware/shb_os/shb_userappl) carry their raw `data`, as in PyPCAPKit.
+        if self.ty.name().is_none() && !matches!(o.value, OptionValue::EndOfOpt) {
+            m.serialize_entry("data", &Bytes(o.raw))?;
+            return m.end();
+        }
         match &o.value {
             OptionValue::EndOfOpt => {}
             OptionValue::Comment(c) => m.serialize_entry("comment", c)?,
@@ -267,7 +261,7 @@ impl Serialize for OptionDoc<'_, '_> {
                 expression,
             } => {
                 m.serialize_entry("code", &FilterType(*filter_type))?;
-                m.serialize_entry("expression", &TextOrBytes(expression))?;
+                m.serialize_entry("expression", &Bytes(expression))?;
             }
             OptionValue::FcsLen(n) => m.serialize_entry("fcs_length", n)?,
             OptionValue::TsOffset(n) => m.serialize_entry("offset", n)?,
@@ -350,17 +344,30 @@ impl<'b, 'a> BlockDoc<'b, 'a> {
     }
 }
 
-/// NRB `records`: `[{type, length, ip, records: [names]}, ...]`.
-struct NameRecordsDoc<'a>(NameRecords<'a>);
+/// NRB `records`: PyPCAPKit's multi-dict by record type, `{"RecordType::x [n]":
+/// [{type, length, ip, records: {"type": "tuple", "value": [names]}}, ...]}`.
+/// `end`: the block has its `nrb_record_end` (the reader leaves it out of the records).
+struct NameRecordsDoc<'a> {
+    records: NameRecords<'a>,
+    end: bool,
+}
 
 impl Serialize for NameRecordsDoc<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeSeq;
-        let mut seq = s.serialize_seq(None)?;
-        for r in self.0.iter() {
-            seq.serialize_element(&NameRecordDoc(r))?;
+        // A Name Resolution Block holds a handful of records.
+        let mut records: Vec<_> = self.records.iter().collect();
+        if self.end {
+            records.push(pcapkit_core::pcapng::NameRecord {
+                record_type: 0,
+                value: &[],
+            });
         }
-        seq.end()
+        MultiDict(
+            records
+                .iter()
+                .map(|r| (RecordType(r.record_type), NameRecordDoc(*r))),
+        )
+        .serialize(s)
     }
 }
 
@@ -375,7 +382,8 @@ impl Serialize for NameRecordDoc<'_> {
         match r.ip() {
             Some(ip) => {
                 m.serialize_entry("ip", &Collect(ip))?;
-                m.serialize_entry("records", &r.names())?;
+                let names = r.names();
+                m.serialize_entry("records", &Tuple(names.iter()))?;
             }
             None if r.record_type == 0 => {}
             None => m.serialize_entry("data", &Bytes(r.value))?,
@@ -452,7 +460,16 @@ impl Serialize for BlockDoc<'_, '_> {
                 )?;
             }
             Block::NameResolution(nrb) => {
-                m.serialize_entry("records", &NameRecordsDoc(nrb.records))?;
+                // Whatever follows the records area starts with the end record.
+                let end =
+                    (nrb.records.raw().len() as u64).saturating_add(12) < u64::from(nrb.length);
+                m.serialize_entry(
+                    "records",
+                    &NameRecordsDoc {
+                        records: nrb.records,
+                        end,
+                    },
+                )?;
                 m.serialize_entry(
                     "options",
                     &OptionsDoc {
