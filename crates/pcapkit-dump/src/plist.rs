@@ -16,7 +16,7 @@ use serde::Serialize;
 use serde::ser;
 
 use crate::BlockWriter;
-use crate::encode::write_base64;
+use crate::encode::{push_base64, push_i64, push_u64};
 use crate::error::{DumpError, Result};
 use crate::key::KeySer;
 use crate::outbuf::{DEFAULT_BUFFER, OutBuf};
@@ -26,9 +26,19 @@ const HEADER: &[u8] = b"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
 <plist version=\"1.0\">\n<dict>\n";
 const FOOTER: &[u8] = b"</dict>\n</plist>\n";
 
+/// Bytes that need a look in XML text: `&`, `<`, `>`, C0 controls, and 0xEF (the
+/// first byte of U+FFFE/U+FFFF).
+fn needs_escape(b: u8) -> bool {
+    matches!(b, b'&' | b'<' | b'>' | 0..=0x1f | 0xef) && b != b'\t' && b != b'\n'
+}
+
 /// Appends `s` to `out`, escaped for XML text.
 pub(crate) fn push_escaped(out: &mut Vec<u8>, s: &str) {
     let bytes = s.as_bytes();
+    if !bytes.iter().any(|&b| needs_escape(b)) {
+        out.extend_from_slice(bytes);
+        return;
+    }
     let mut start = 0;
     let mut i = 0;
     while let Some(&b) = bytes.get(i) {
@@ -174,8 +184,12 @@ impl<'a> ser::Serializer for PlistSer<'a> {
     fn serialize_i32(self, v: i32) -> Result<()> {
         self.serialize_i64(v.into())
     }
-    fn serialize_i64(self, v: i64) -> Result<()> {
-        self.element("integer", format_args!("{v}"))
+    fn serialize_i64(mut self, v: i64) -> Result<()> {
+        self.open();
+        self.out.extend_from_slice(b"<integer>");
+        push_i64(self.out, v);
+        self.out.extend_from_slice(b"</integer>\n");
+        Ok(())
     }
     fn serialize_i128(self, v: i128) -> Result<()> {
         self.element("integer", format_args!("{v}"))
@@ -189,8 +203,12 @@ impl<'a> ser::Serializer for PlistSer<'a> {
     fn serialize_u32(self, v: u32) -> Result<()> {
         self.serialize_u64(v.into())
     }
-    fn serialize_u64(self, v: u64) -> Result<()> {
-        self.element("integer", format_args!("{v}"))
+    fn serialize_u64(mut self, v: u64) -> Result<()> {
+        self.open();
+        self.out.extend_from_slice(b"<integer>");
+        push_u64(self.out, v);
+        self.out.extend_from_slice(b"</integer>\n");
+        Ok(())
     }
     fn serialize_u128(self, v: u128) -> Result<()> {
         self.element("integer", format_args!("{v}"))
@@ -217,7 +235,7 @@ impl<'a> ser::Serializer for PlistSer<'a> {
     fn serialize_bytes(mut self, v: &[u8]) -> Result<()> {
         self.open();
         self.out.extend_from_slice(b"<data>");
-        write_base64(self.out, v)?;
+        push_base64(self.out, v);
         self.out.extend_from_slice(b"</data>\n");
         Ok(())
     }

@@ -34,7 +34,7 @@ use serde::Serialize;
 use serde::ser;
 
 use crate::BlockWriter;
-use crate::encode::push_hex_spaced;
+use crate::encode::{push_hex_spaced, push_i64, push_u64};
 use crate::error::{DumpError, Result};
 use crate::key::KeySer;
 use crate::outbuf::{DEFAULT_BUFFER, OutBuf};
@@ -51,7 +51,8 @@ const BAR: usize = 2;
 /// Appends `s` with control characters escaped.
 pub(crate) fn push_tree_escaped(out: &mut Vec<u8>, s: &str) {
     let bytes = s.as_bytes();
-    if !bytes.iter().any(|&b| b < 0x20 || b == 0x7f) && !s.contains(|c: char| c.is_control()) {
+    // C1 controls (U+0080..U+009F) start with 0xC2 in UTF-8.
+    if !bytes.iter().any(|&b| b < 0x20 || b == 0x7f || b == 0xc2) {
         out.extend_from_slice(bytes);
         return;
     }
@@ -350,31 +351,35 @@ impl<'a> ser::Serializer for TreeSer<'a> {
         self.display(if v { "True" } else { "False" })
     }
     fn serialize_i8(self, v: i8) -> Result<()> {
-        self.display(&v)
+        self.serialize_i64(v.into())
     }
     fn serialize_i16(self, v: i16) -> Result<()> {
-        self.display(&v)
+        self.serialize_i64(v.into())
     }
     fn serialize_i32(self, v: i32) -> Result<()> {
-        self.display(&v)
+        self.serialize_i64(v.into())
     }
     fn serialize_i64(self, v: i64) -> Result<()> {
-        self.display(&v)
+        self.st.scratch.clear();
+        push_i64(&mut self.st.scratch, v);
+        self.scratch()
     }
     fn serialize_i128(self, v: i128) -> Result<()> {
         self.display(&v)
     }
     fn serialize_u8(self, v: u8) -> Result<()> {
-        self.display(&v)
+        self.serialize_u64(v.into())
     }
     fn serialize_u16(self, v: u16) -> Result<()> {
-        self.display(&v)
+        self.serialize_u64(v.into())
     }
     fn serialize_u32(self, v: u32) -> Result<()> {
-        self.display(&v)
+        self.serialize_u64(v.into())
     }
     fn serialize_u64(self, v: u64) -> Result<()> {
-        self.display(&v)
+        self.st.scratch.clear();
+        push_u64(&mut self.st.scratch, v);
+        self.scratch()
     }
     fn serialize_u128(self, v: u128) -> Result<()> {
         self.display(&v)
