@@ -277,7 +277,7 @@ impl ExtractOptions {
 
     flag!(
         /// `true` (default): [`crate::extract`] runs to the end of the input. `false`:
-        /// the caller iterates ([`crate::Extractor::next_frame`], `Iterator`).
+        /// the caller iterates (`Iterator`) or calls [`crate::Extractor::run`].
         auto
     );
     flag!(
