@@ -1,5 +1,6 @@
 //! Lists the frames of a capture, one line each:
-//! `number  epoch-time  caplen  origlen  link-type  interface`.
+//! `number  epoch-time  caplen  origlen  link-type  interface`, tab-separated, e.g.
+//! `1 1511106545.471719000 86 86 ETHERNET 0` (with tabs).
 //!
 //! ```text
 //! cargo run -p pcapkit-core --example frames -- capture.pcapng
@@ -13,6 +14,7 @@ use std::io::{BufWriter, Write};
 use std::process::ExitCode;
 
 use pcapkit_core::Reader;
+use pcapkit_core::consts::RegistryEnum;
 
 fn main() -> ExitCode {
     let mut args = std::env::args_os().skip(1);
@@ -37,7 +39,12 @@ fn main() -> ExitCode {
                 let line = writeln!(
                     out,
                     "{}\t{:#}\t{}\t{}\t{}\t{}",
-                    f.number, f.timestamp, f.caplen, f.origlen, f.link_type.0, f.interface
+                    f.number,
+                    f.timestamp,
+                    f.caplen,
+                    f.origlen,
+                    f.link_type.member_name(),
+                    f.interface
                 );
                 if line.is_err() {
                     // stdout closed (e.g. piped into `head`): stop quietly

@@ -239,12 +239,13 @@ impl fmt::Display for ErrorKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Io { message, .. } => write!(f, "I/O error: {message}"),
-            Self::UnknownMagic { magic } => write!(
+            Self::UnknownMagic {
+                magic: [a, b, c, d],
+            } => write!(
                 f,
-                "not a PCAP or PCAPNG file: magic bytes {:02x} {:02x} {:02x} {:02x} \
+                "not a PCAP or PCAPNG file: magic bytes {a:02x} {b:02x} {c:02x} {d:02x} \
                  (PCAP starts with a1b2c3d4 or a1b23c4d in either byte order, PCAPNG with \
-                 0a0d0d0a)",
-                magic[0], magic[1], magic[2], magic[3]
+                 0a0d0d0a)"
             ),
             Self::Truncated {
                 what,
@@ -263,11 +264,12 @@ impl fmt::Display for ErrorKind {
                 "captured length {caplen} is above the maximum frame size {max}; the file \
                  is damaged, or raise ReaderOptions::max_frame_size"
             ),
-            Self::BadByteOrderMagic { magic } => write!(
+            Self::BadByteOrderMagic {
+                magic: [a, b, c, d],
+            } => write!(
                 f,
-                "byte-order magic {:02x} {:02x} {:02x} {:02x} is neither 1a2b3c4d nor \
-                 4d3c2b1a; the file is damaged",
-                magic[0], magic[1], magic[2], magic[3]
+                "byte-order magic {a:02x} {b:02x} {c:02x} {d:02x} is neither 1a2b3c4d nor \
+                 4d3c2b1a; the file is damaged"
             ),
             Self::BlockTooShort { length, minimum } => write!(
                 f,

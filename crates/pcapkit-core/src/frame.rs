@@ -59,32 +59,65 @@ impl Timestamp {
 
     /// A PCAP record's time: `ts_sec` (unsigned) plus a fraction in micro- or
     /// nanoseconds. An out-of-range fraction (≥ one second) carries into the seconds.
+    #[inline]
     pub(crate) fn from_pcap(ts_sec: u32, frac: u32, nanosecond: bool) -> Self {
         let frac_ns = if nanosecond {
             u64::from(frac)
         } else {
             u64::from(frac) * 1_000
         };
-        let total = i128::from(ts_sec) * i128::from(NANOS_PER_SEC) + i128::from(frac_ns);
-        Self::from_nanos(total)
+        let nps = u64::from(NANOS_PER_SEC);
+        Self {
+            // ok: at most 2^32 + 2^32 * 1000 / 10^9, far below i64::MAX
+            secs: i64::from(ts_sec) + (frac_ns / nps) as i64,
+            nanos: (frac_ns % nps) as u32, // ok: < 10^9
+        }
     }
 
     /// A PCAPNG time: a 64-bit count of `resol` units plus `offset` seconds. Resolutions
     /// finer than a nanosecond truncate to the nanosecond (as tshark does).
+    #[inline]
     pub(crate) fn from_raw(raw: u64, resol: TsResolution, offset: i64) -> Self {
         let (secs, nanos) = match resol.units_per_second() {
+            // the common resolutions, in 64-bit arithmetic
+            Some(1_000_000) => (raw / 1_000_000, (raw % 1_000_000) as u32 * 1_000),
+            Some(1_000_000_000) => (raw / 1_000_000_000, (raw % 1_000_000_000) as u32),
+            // frac < units <= 2^34, so frac * 10^9 < 2^64
+            Some(units) if units > 0 && units <= 1 << 34 => {
+                let units = units as u64; // ok: <= 2^34
+                let frac = raw % units;
+                (
+                    raw / units,
+                    (frac * u64::from(NANOS_PER_SEC) / units) as u32,
+                )
+            }
             Some(units) if units > 0 => {
                 let raw = u128::from(raw);
-                let secs = raw / units; // < 2^64
                 let frac = raw % units; // < 2^64, so frac * 10^9 < 2^94: no overflow
                 let nanos = frac * u128::from(NANOS_PER_SEC) / units;
-                (secs as i128, nanos as u32) // ok: secs < 2^64 fits i128, nanos < 10^9
+                ((raw / units) as u64, nanos as u32) // ok: raw / units <= raw, nanos < 10^9
             }
             // A resolution too fine for 128 bits: any 64-bit count is below one ns.
             _ => (0, 0),
         };
-        let total = (secs + i128::from(offset)) * i128::from(NANOS_PER_SEC) + i128::from(nanos);
-        Self::from_nanos(total)
+        let secs = i128::from(secs) + i128::from(offset);
+        let secs = if secs > i128::from(i64::MAX) {
+            i64::MAX
+        } else if secs < i128::from(i64::MIN) {
+            i64::MIN
+        } else {
+            secs as i64 // ok: in range
+        };
+        Self { secs, nanos }
+    }
+
+    /// ISO 8601 text in UTC with `precision` fractional digits (see [`Iso8601`]).
+    pub fn iso8601(&self, precision: Precision) -> Iso8601 {
+        Iso8601 {
+            ts: *self,
+            precision,
+            utc_offset: false,
+        }
     }
 
     /// The magnitude split for display: sign, whole seconds, nanoseconds.
@@ -126,6 +159,65 @@ impl fmt::Display for Timestamp {
         }
         Ok(())
     }
+}
+
+/// ISO 8601 text of a [`Timestamp`] in UTC: `2013-12-05T15:59:59.430926`, with six or
+/// nine fractional digits (none when they are all zero, as Python's `isoformat`), and
+/// `+00:00` appended when asked for (see [`Timestamp::iso8601`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Iso8601 {
+    ts: Timestamp,
+    precision: Precision,
+    utc_offset: bool,
+}
+
+impl Iso8601 {
+    /// Appends the UTC offset `+00:00` (PyPCAPKit's PCAPNG `timestamp` style).
+    pub fn with_utc_offset(mut self) -> Self {
+        self.utc_offset = true;
+        self
+    }
+}
+
+impl fmt::Display for Iso8601 {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let days = self.ts.secs.div_euclid(86_400);
+        let rem = self.ts.secs.rem_euclid(86_400);
+        let (y, m, d) = civil_from_days(days);
+        write!(
+            f,
+            "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}",
+            rem / 3600,
+            rem / 60 % 60,
+            rem % 60
+        )?;
+        match self.precision {
+            Precision::Micro if self.ts.nanos / 1_000 != 0 => {
+                write!(f, ".{:06}", self.ts.nanos / 1_000)?
+            }
+            Precision::Nano if self.ts.nanos != 0 => write!(f, ".{:09}", self.ts.nanos)?,
+            _ => {}
+        }
+        if self.utc_offset {
+            f.write_str("+00:00")?;
+        }
+        Ok(())
+    }
+}
+
+/// (year, month, day) of a day count since 1970-01-01 (proleptic Gregorian calendar,
+/// Howard Hinnant's algorithm).
+fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days.saturating_add(719_468);
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097); // [0, 146096]
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365; // [0, 399]
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100); // [0, 365]
+    let mp = (5 * doy + 2) / 153; // [0, 11]
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32; // ok: [1, 31]
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32; // ok: [1, 12]
+    let y = yoe.saturating_add(era.saturating_mul(400)) + i64::from(m <= 2);
+    (y, m, d)
 }
 
 /// How finely a frame's timestamp was captured: what the output layer prints.
@@ -204,7 +296,8 @@ pub enum FrameMeta<'a> {
 pub struct RawFrame<'a> {
     /// 1-based frame number, global across PCAPNG sections.
     pub number: u64,
-    /// When the frame was captured.
+    /// When the frame was captured (the epoch for Simple Packet Blocks, which have no
+    /// time).
     pub timestamp: Timestamp,
     /// How finely `timestamp` was captured.
     pub precision: Precision,
@@ -345,6 +438,48 @@ mod tests {
         assert_eq!(half_before.as_nanos(), -500_000_000);
         let min = Timestamp::new(i64::MIN, 1);
         assert_eq!(min.to_string(), "-9223372036854775807.999999999");
+    }
+
+    #[test]
+    fn iso8601() {
+        let ts = Timestamp::new(1_386_259_199, 430_926_000);
+        assert_eq!(
+            ts.iso8601(Precision::Micro).to_string(),
+            "2013-12-05T15:59:59.430926"
+        );
+        assert_eq!(
+            ts.iso8601(Precision::Nano).with_utc_offset().to_string(),
+            "2013-12-05T15:59:59.430926000+00:00"
+        );
+        let zero = Timestamp::default()
+            .iso8601(Precision::Micro)
+            .with_utc_offset();
+        assert_eq!(zero.to_string(), "1970-01-01T00:00:00+00:00");
+        assert_eq!(
+            Timestamp::new(951_782_400, 999)
+                .iso8601(Precision::Micro)
+                .to_string(),
+            "2000-02-29T00:00:00"
+        );
+        assert_eq!(
+            Timestamp::from_nanos(-1)
+                .iso8601(Precision::Nano)
+                .to_string(),
+            "1969-12-31T23:59:59.999999999"
+        );
+        assert_eq!(
+            Timestamp::new(i64::from(u32::MAX), 0)
+                .iso8601(Precision::Micro)
+                .to_string(),
+            "2106-02-07T06:28:15"
+        );
+        // extremes do not panic
+        let _ = Timestamp::new(i64::MAX, 0)
+            .iso8601(Precision::Nano)
+            .to_string();
+        let _ = Timestamp::new(i64::MIN, 0)
+            .iso8601(Precision::Nano)
+            .to_string();
     }
 
     #[test]

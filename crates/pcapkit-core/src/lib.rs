@@ -6,6 +6,18 @@
 //! all good frames were delivered. [`PcapWriter`] and [`PcapngWriter`] write frames
 //! back.
 //!
+//! Decisions worth knowing:
+//! - [`Timestamp`] is exact (seconds + nanoseconds) with floor semantics, so negative
+//!   epochs (possible through PCAPNG `if_tsoffset`) work; PCAPNG times are computed in
+//!   integer arithmetic, resolutions finer than 1 ns truncate (as tshark).
+//! - Paths are read through a reused 256 KiB buffer by default: on the machines measured
+//!   (`benches/read.rs`) memory maps were 25-35% slower ([`Access`] selects either).
+//! - A record may claim at most [`DEFAULT_MAX_FRAME_SIZE`] (128 MiB, Wireshark's largest
+//!   per-link-type limit); stream input only allocates as bytes arrive.
+//! - PCAP files must have major version 2 (as libpcap); PCAPNG sections version 1.
+//! - Simple Packet Blocks carry no time: their frames get the epoch (tshark shows none).
+//! - An empty input is an error (truncated file magic), not an empty capture.
+//!
 //! ```
 //! # fn main() -> Result<(), pcapkit_core::Error> {
 //! use pcapkit_core::{LinkType, PcapngWriter, PcapngWriterOptions, RawFrame, Reader,
@@ -33,6 +45,7 @@ mod frame;
 pub mod pcap;
 pub mod pcapng;
 mod reader;
+pub mod ser;
 mod source;
 mod writer;
 
@@ -40,7 +53,8 @@ pub use consts::LinkType;
 pub use endian::Endian;
 pub use error::{Context, Error, ErrorKind};
 pub use frame::{
-    FrameMeta, OwnedFrame, PcapRecordHeader, PcapngPacketMeta, Precision, RawFrame, Timestamp,
+    FrameMeta, Iso8601, OwnedFrame, PcapRecordHeader, PcapngPacketMeta, Precision, RawFrame,
+    Timestamp,
 };
 pub use pcap::PcapHeader;
 pub use pcapng::{Block, Interface, Section, TsResolution};

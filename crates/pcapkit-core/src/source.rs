@@ -42,7 +42,8 @@ pub(crate) struct Stream {
 
 impl Stream {
     pub(crate) fn new(inner: Box<dyn Read + Send>, buffer_size: usize) -> Self {
-        let initial = buffer_size.max(4096);
+        // 4 KiB .. 64 MiB: the buffer grows past it for larger records anyway
+        let initial = buffer_size.clamp(4096, 64 << 20);
         Self {
             inner,
             buf: vec![0; initial],
@@ -79,7 +80,8 @@ impl Stream {
     /// Moves unread data to the front; gives memory back after a huge record.
     fn compact(&mut self, n: usize) {
         let unread = self.end - self.start;
-        if self.buf.len() > 4 * self.initial && unread <= self.initial && n <= self.initial {
+        let large = self.buf.len() > self.initial.saturating_mul(4);
+        if large && unread <= self.initial && n <= self.initial {
             let mut fresh = vec![0; self.initial];
             if let (Some(dst), Some(src)) =
                 (fresh.get_mut(..unread), self.buf.get(self.start..self.end))

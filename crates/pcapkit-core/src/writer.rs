@@ -395,8 +395,9 @@ impl<W: Write> PcapngWriter<W> {
         let mut body = Vec::with_capacity(data.len() + 8);
         body.extend_from_slice(&e.put_u32(origlen));
         body.extend_from_slice(data);
+        self.write_block(block_type::SPB, &body)?;
         self.frames += 1;
-        self.write_block(block_type::SPB, &body)
+        Ok(())
     }
 
     /// Writes any block: header, `body` padded to 4 bytes, trailing length. The body's

@@ -163,8 +163,17 @@ fn valid_capture() -> impl Strategy<Value = Vec<u8>> {
     ]
 }
 
+/// 512 cases unless `PROPTEST_CASES` says otherwise.
+fn config() -> ProptestConfig {
+    let mut c = ProptestConfig::default();
+    if std::env::var_os("PROPTEST_CASES").is_none() {
+        c.cases = 512;
+    }
+    c
+}
+
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+    #![proptest_config(config())]
 
     #[test]
     fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..600)) {

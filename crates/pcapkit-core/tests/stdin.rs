@@ -110,7 +110,7 @@ fn first_line_format() {
     let text = String::from_utf8(out.stdout).unwrap();
     assert_eq!(
         text.lines().next().unwrap(),
-        "1\t1511106545.471719000\t86\t86\t1\t0"
+        "1\t1511106545.471719000\t86\t86\tETHERNET\t0"
     );
 }
 

@@ -20,6 +20,8 @@ pub struct CustomBlock<'a> {
     pub section: u32,
     /// Absolute byte offset of the block.
     pub offset: u64,
+    /// The whole block as stored (header to trailing length).
+    pub raw: &'a [u8],
     /// Block total length.
     pub length: u32,
     /// Private Enterprise Number.
@@ -29,13 +31,14 @@ pub struct CustomBlock<'a> {
 }
 
 impl<'a> CustomBlock<'a> {
-    pub(crate) fn parse(body: &'a [u8], pos: BlockPos) -> Result<Self, BodyError> {
+    pub(crate) fn parse(body: &'a [u8], pos: BlockPos<'a>) -> Result<Self, BodyError> {
         let parsed: nom::IResult<&[u8], u32> = nom_u32(pos.endian.nom()).parse(body);
         let (data, pen) = parsed.map_err(|_| BodyError::short("custom", field::FIXED_LEN, body))?;
         Ok(Self {
             block_type: pos.block_type,
             section: pos.section,
             offset: pos.offset,
+            raw: pos.raw,
             length: pos.length,
             pen,
             data,

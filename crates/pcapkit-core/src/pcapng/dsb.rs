@@ -26,6 +26,8 @@ pub struct DecryptionSecretsBlock<'a> {
     pub section: u32,
     /// Absolute byte offset of the block.
     pub offset: u64,
+    /// The whole block as stored (header to trailing length).
+    pub raw: &'a [u8],
     /// Block total length.
     pub length: u32,
     /// Secrets type (`pcapng__SecretsType`).
@@ -39,7 +41,7 @@ pub struct DecryptionSecretsBlock<'a> {
 }
 
 impl<'a> DecryptionSecretsBlock<'a> {
-    pub(crate) fn parse(body: &'a [u8], pos: BlockPos) -> Result<Self, BodyError> {
+    pub(crate) fn parse(body: &'a [u8], pos: BlockPos<'a>) -> Result<Self, BodyError> {
         let e = pos.endian.nom();
         let parsed: nom::IResult<&[u8], _> = (nom_u32(e), nom_u32(e)).parse(body);
         let (rest, (secrets_type, secrets_length)) =
@@ -65,6 +67,7 @@ impl<'a> DecryptionSecretsBlock<'a> {
         Ok(Self {
             section: pos.section,
             offset: pos.offset,
+            raw: pos.raw,
             length: pos.length,
             secrets_type,
             secrets_length,

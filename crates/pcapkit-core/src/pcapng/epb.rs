@@ -23,7 +23,7 @@ pub(crate) struct EnhancedPacketBlock<'a> {
 }
 
 impl<'a> EnhancedPacketBlock<'a> {
-    pub(crate) fn parse(body: &'a [u8], pos: BlockPos) -> Result<Self, BodyError> {
+    pub(crate) fn parse(body: &'a [u8], pos: BlockPos<'_>) -> Result<Self, BodyError> {
         let e = pos.endian.nom();
         let parsed: nom::IResult<&[u8], _> =
             (nom_u32(e), nom_u32(e), nom_u32(e), nom_u32(e), nom_u32(e)).parse(body);

@@ -21,6 +21,8 @@ pub struct InterfaceDescriptionBlock<'a> {
     pub interface_id: u32,
     /// Absolute byte offset of the block.
     pub offset: u64,
+    /// The whole block as stored (header to trailing length).
+    pub raw: &'a [u8],
     /// Block total length.
     pub length: u32,
     /// Link type.
@@ -41,7 +43,7 @@ impl<'a> InterfaceDescriptionBlock<'a> {
     /// Parses the body; `interface_id` is the number of IDBs seen before in the section.
     pub(crate) fn parse(
         body: &'a [u8],
-        pos: BlockPos,
+        pos: BlockPos<'a>,
         interface_id: u32,
     ) -> Result<Self, BodyError> {
         let e = pos.endian.nom();
@@ -63,6 +65,7 @@ impl<'a> InterfaceDescriptionBlock<'a> {
             section: pos.section,
             interface_id,
             offset: pos.offset,
+            raw: pos.raw,
             length: pos.length,
             link_type: LinkType(u32::from(link_type)),
             reserved,

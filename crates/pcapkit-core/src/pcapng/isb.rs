@@ -18,6 +18,8 @@ pub struct InterfaceStatisticsBlock<'a> {
     pub section: u32,
     /// Absolute byte offset of the block.
     pub offset: u64,
+    /// The whole block as stored (header to trailing length).
+    pub raw: &'a [u8],
     /// Block total length.
     pub length: u32,
     /// Interface the statistics are about (may name no known interface; not an error).
@@ -36,7 +38,7 @@ impl<'a> InterfaceStatisticsBlock<'a> {
     /// `iface` is the resolution and offset of the interface, if it is known.
     pub(crate) fn parse(
         body: &'a [u8],
-        pos: BlockPos,
+        pos: BlockPos<'a>,
         iface: impl Fn(u32) -> Option<(TsResolution, i64)>,
     ) -> Result<Self, BodyError> {
         let e = pos.endian.nom();
@@ -47,9 +49,11 @@ impl<'a> InterfaceStatisticsBlock<'a> {
             .map_err(|err| BodyError::new(err.kind, err.at + field::FIXED_LEN))?;
         let raw_timestamp = (u64::from(hi) << 32) | u64::from(lo);
         let (tsresol, tsoffset) = iface(interface_id).unwrap_or_default();
+        let options = options.with_time_base(tsresol, tsoffset);
         Ok(Self {
             section: pos.section,
             offset: pos.offset,
+            raw: pos.raw,
             length: pos.length,
             interface_id,
             raw_timestamp,

@@ -9,6 +9,8 @@ pub struct SystemdJournalBlock<'a> {
     pub section: u32,
     /// Absolute byte offset of the block.
     pub offset: u64,
+    /// The whole block as stored (header to trailing length).
+    pub raw: &'a [u8],
     /// Block total length.
     pub length: u32,
     /// The entry, with its padding.
@@ -16,10 +18,11 @@ pub struct SystemdJournalBlock<'a> {
 }
 
 impl<'a> SystemdJournalBlock<'a> {
-    pub(crate) fn parse(body: &'a [u8], pos: BlockPos) -> Self {
+    pub(crate) fn parse(body: &'a [u8], pos: BlockPos<'a>) -> Self {
         Self {
             section: pos.section,
             offset: pos.offset,
+            raw: pos.raw,
             length: pos.length,
             data: body,
         }

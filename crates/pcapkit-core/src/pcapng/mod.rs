@@ -160,8 +160,11 @@ impl TsResolution {
 
     /// Units per second, `None` when it does not fit in 128 bits (10^39 and finer, 2^128
     /// and finer; any 64-bit count is then below one nanosecond).
+    #[inline]
     pub fn units_per_second(self) -> Option<u128> {
         match self {
+            Self::Decimal(6) => Some(1_000_000),
+            Self::Decimal(9) => Some(1_000_000_000),
             Self::Decimal(n) => 10u128.checked_pow(u32::from(n)),
             Self::Binary(n) => 1u128.checked_shl(u32::from(n)),
         }
@@ -361,7 +364,8 @@ impl Block<'_> {
 
 /// Where a block sits: what every block parser needs besides its body.
 #[derive(Clone, Copy, Debug)]
-pub(crate) struct BlockPos {
+pub(crate) struct BlockPos<'a> {
+    pub(crate) raw: &'a [u8],
     pub(crate) block_type: u32,
     pub(crate) length: u32,
     pub(crate) offset: u64,

@@ -19,6 +19,8 @@ pub struct NameResolutionBlock<'a> {
     pub section: u32,
     /// Absolute byte offset of the block.
     pub offset: u64,
+    /// The whole block as stored (header to trailing length).
+    pub raw: &'a [u8],
     /// Block total length.
     pub length: u32,
     /// The records (validated), without the end record.
@@ -28,10 +30,11 @@ pub struct NameResolutionBlock<'a> {
 }
 
 impl<'a> NameResolutionBlock<'a> {
-    pub(crate) fn parse(body: &'a [u8], pos: BlockPos) -> Result<Self, BodyError> {
+    pub(crate) fn parse(body: &'a [u8], pos: BlockPos<'a>) -> Result<Self, BodyError> {
         let e = pos.endian;
         let mut at = 0usize;
         let mut records_end = body.len();
+        let mut has_end = false;
         let mut opts_at = body.len();
         while let Some(rest) = body.get(at..).filter(|r| !r.is_empty()) {
             let (Some(rtype), Some(len)) = (e.u16(rest), rest.get(2..).and_then(|r| e.u16(r)))
@@ -59,6 +62,7 @@ impl<'a> NameResolutionBlock<'a> {
             let next = (at + 4 + pad4(u32::from(len)) as usize).min(body.len()); // ok: small
             if rtype == record_type::END {
                 records_end = at;
+                has_end = true;
                 opts_at = next;
                 break;
             }
@@ -69,10 +73,12 @@ impl<'a> NameResolutionBlock<'a> {
         Ok(Self {
             section: pos.section,
             offset: pos.offset,
+            raw: pos.raw,
             length: pos.length,
             records: NameRecords {
                 data: body.get(..records_end).unwrap_or_default(),
                 endian: e,
+                has_end,
             },
             options,
         })
@@ -84,6 +90,7 @@ impl<'a> NameResolutionBlock<'a> {
 pub struct NameRecords<'a> {
     data: &'a [u8],
     endian: Endian,
+    has_end: bool,
 }
 
 impl<'a> NameRecords<'a> {
@@ -99,6 +106,11 @@ impl<'a> NameRecords<'a> {
             at += 4 + pad4(u32::from(len)) as usize; // ok: small
             Some(NameRecord { record_type, value })
         })
+    }
+
+    /// True when the records area ends with an `nrb_record_end` record.
+    pub fn has_end(&self) -> bool {
+        self.has_end
     }
 
     /// The raw records area.

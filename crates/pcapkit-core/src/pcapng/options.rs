@@ -16,6 +16,8 @@ pub struct Options<'a> {
     data: &'a [u8],
     endian: Endian,
     block_type: u32,
+    /// Resolution and offset of time-valued options (`isb_starttime`, `isb_endtime`).
+    time_base: (TsResolution, i64),
 }
 
 impl Default for Options<'_> {
@@ -31,6 +33,7 @@ impl<'a> Options<'a> {
             data: &[],
             endian,
             block_type,
+            time_base: (TsResolution::Decimal(6), 0),
         }
     }
 
@@ -79,6 +82,7 @@ impl<'a> Options<'a> {
             data: data.get(..at).unwrap_or(data),
             endian,
             block_type,
+            time_base: (TsResolution::Decimal(6), 0),
         })
     }
 
@@ -88,7 +92,20 @@ impl<'a> Options<'a> {
             data,
             endian,
             block_type,
+            time_base: (TsResolution::Decimal(6), 0),
         }
+    }
+
+    /// The same options, with time-valued options read in `resol` units plus `offset`
+    /// seconds (the interface's, for an ISB).
+    pub fn with_time_base(mut self, resol: TsResolution, offset: i64) -> Self {
+        self.time_base = (resol, offset);
+        self
+    }
+
+    /// Resolution and offset of time-valued options.
+    pub fn time_base(&self) -> (TsResolution, i64) {
+        self.time_base
     }
 
     /// The raw option bytes (headers, values, padding; up to `opt_endofopt`).

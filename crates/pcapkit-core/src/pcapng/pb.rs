@@ -24,7 +24,7 @@ pub(crate) struct PacketBlock<'a> {
 }
 
 impl<'a> PacketBlock<'a> {
-    pub(crate) fn parse(body: &'a [u8], pos: BlockPos) -> Result<Self, BodyError> {
+    pub(crate) fn parse(body: &'a [u8], pos: BlockPos<'_>) -> Result<Self, BodyError> {
         let e = pos.endian.nom();
         let parsed: nom::IResult<&[u8], _> = (
             nom_u16(e),

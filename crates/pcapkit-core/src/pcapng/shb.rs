@@ -32,6 +32,8 @@ pub struct SectionHeaderBlock<'a> {
     pub number: u32,
     /// Absolute byte offset of the block.
     pub offset: u64,
+    /// The whole block as stored (header to trailing length).
+    pub raw: &'a [u8],
     /// Block total length.
     pub length: u32,
     /// Byte order of the section.
@@ -48,7 +50,7 @@ pub struct SectionHeaderBlock<'a> {
 
 impl<'a> SectionHeaderBlock<'a> {
     /// Parses the body; `pos.section` is the number this section gets.
-    pub(crate) fn parse(body: &'a [u8], pos: BlockPos) -> Result<Self, BodyError> {
+    pub(crate) fn parse(body: &'a [u8], pos: BlockPos<'a>) -> Result<Self, BodyError> {
         let e = pos.endian.nom();
         let parsed: nom::IResult<&[u8], _> =
             (nom_u32(e), nom_u16(e), nom_u16(e), nom_i64(e)).parse(body);
@@ -68,6 +70,7 @@ impl<'a> SectionHeaderBlock<'a> {
         Ok(Self {
             number: pos.section,
             offset: pos.offset,
+            raw: pos.raw,
             length: pos.length,
             endian: pos.endian,
             version_major,

@@ -20,7 +20,11 @@ pub(crate) struct SimplePacketBlock<'a> {
 
 impl<'a> SimplePacketBlock<'a> {
     /// `snaplen` is interface 0's (0 = unlimited).
-    pub(crate) fn parse(body: &'a [u8], pos: BlockPos, snaplen: u32) -> Result<Self, BodyError> {
+    pub(crate) fn parse(
+        body: &'a [u8],
+        pos: BlockPos<'_>,
+        snaplen: u32,
+    ) -> Result<Self, BodyError> {
         let e = pos.endian.nom();
         let parsed: nom::IResult<&[u8], u32> = nom_u32(e).parse(body);
         let (rest, original_len) =

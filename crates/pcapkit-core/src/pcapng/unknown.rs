@@ -11,6 +11,8 @@ pub struct UnknownBlock<'a> {
     pub section: u32,
     /// Absolute byte offset of the block.
     pub offset: u64,
+    /// The whole block as stored (header to trailing length).
+    pub raw: &'a [u8],
     /// Block total length.
     pub length: u32,
     /// The body (between the block header and the trailing length).
@@ -18,11 +20,12 @@ pub struct UnknownBlock<'a> {
 }
 
 impl<'a> UnknownBlock<'a> {
-    pub(crate) fn parse(body: &'a [u8], pos: BlockPos) -> Self {
+    pub(crate) fn parse(body: &'a [u8], pos: BlockPos<'a>) -> Self {
         Self {
             block_type: pos.block_type,
             section: pos.section,
             offset: pos.offset,
+            raw: pos.raw,
             length: pos.length,
             body,
         }
