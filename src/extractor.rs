@@ -8,10 +8,9 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use pcapkit_core::pcapng::{Interface, Section};
-use pcapkit_core::{Block, ErrorKind, PcapHeader, Reader, ReaderOptions, Record, TsResolution};
+use pcapkit_core::{Block, ErrorKind, PcapHeader, Reader, ReaderOptions, Record};
 use pcapkit_dump::{
-    BlockDoc, BlockName, BlockNamer, ByteOrder, DumpOptions, Dumper, Format, PacketMode,
-    PcapOptions,
+    BlockName, BlockNamer, ByteOrder, DumpOptions, Dumper, Format, PacketMode, PcapOptions,
 };
 use pcapkit_protocols::{DissectOptions, Level, Stop, dissect};
 
@@ -112,8 +111,6 @@ pub struct Extractor {
     length: u64,
     names: BlockNamer,
     header: Option<CaptureHeader>,
-    /// Resolution and offset of each interface of the current section (for ISBs).
-    interfaces: Vec<(TsResolution, i64)>,
     done: bool,
     said_not_iterable: bool,
 }
@@ -340,7 +337,6 @@ impl Extractor {
             length: 0,
             names: BlockNamer::default(),
             header: None,
-            interfaces: Vec::new(),
             done: false,
             said_not_iterable: false,
         })
@@ -408,7 +404,6 @@ impl Extractor {
             length,
             names,
             header,
-            interfaces,
             ..
         } = self;
         let record = match reader.next_record() {
@@ -431,28 +426,9 @@ impl Extractor {
             }
             Record::Block(block) => {
                 let name = names.name(&block);
-                let (resol, tsoffset) = match &block {
-                    Block::SectionHeader(_) => {
-                        interfaces.clear();
-                        (TsResolution::default(), 0)
-                    }
-                    Block::InterfaceDescription(idb) => {
-                        interfaces.push((idb.tsresol, idb.tsoffset));
-                        (idb.tsresol, idb.tsoffset)
-                    }
-                    Block::InterfaceStatistics(isb) => usize::try_from(isb.interface_id)
-                        .ok()
-                        .and_then(|i| interfaces.get(i).copied())
-                        .unwrap_or_default(),
-                    _ => (TsResolution::default(), 0),
-                };
                 let is_shb = matches!(block, Block::SectionHeader(_));
                 let is_idb = matches!(block, Block::InterfaceDescription(_));
-                let body = BlockBody::Block(BlockDoc {
-                    block: &block,
-                    resol,
-                    tsoffset,
-                });
+                let body = BlockBody::Block(&block);
                 for sink in sinks.iter_mut() {
                     sink.block(&name, &body)?;
                 }

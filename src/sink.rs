@@ -5,7 +5,7 @@
 use std::io::Write;
 
 use pcapkit_core::{Block, PcapHeader};
-use pcapkit_dump::{BlockDoc, BlockName, Dumper, PcapHeaderDoc};
+use pcapkit_dump::{BlockName, Dumper};
 use serde::Serialize;
 
 use crate::error::Result;
@@ -17,13 +17,13 @@ pub(crate) enum BlockBody<'b, 'a> {
     /// The PCAP global header.
     Pcap(&'b PcapHeader),
     /// A PCAPNG non-packet block.
-    Block(BlockDoc<'b, 'a>),
+    Block(&'b Block<'a>),
 }
 
 impl Serialize for BlockBody<'_, '_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
-            BlockBody::Pcap(h) => PcapHeaderDoc(h).serialize(s),
+            BlockBody::Pcap(h) => h.serialize(s),
             BlockBody::Block(b) => b.serialize(s),
         }
     }
@@ -68,8 +68,8 @@ impl Sink for DumpSink {
                     .set_input(h.link_type(), h.snaplen, h.nanosecond);
                 self.hinted = true;
             }
-            BlockBody::Block(doc) => {
-                if let Block::InterfaceDescription(idb) = doc.block
+            BlockBody::Block(block) => {
+                if let Block::InterfaceDescription(idb) = block
                     && !self.hinted
                 {
                     let ns = idb.tsresol.precision() == pcapkit_core::Precision::Nano;

@@ -10,8 +10,15 @@ use pcapkit_protocols::ser::Bytes;
 use pcapkit_protocols::{Packet, SerOptions};
 
 use crate::PacketMode;
-use crate::records::{Collect, OptionsDoc};
-use crate::time::IsoTime;
+
+/// A `Display` value serialized as a string (no allocation with our writers).
+struct Shown<T>(T);
+
+impl<T: std::fmt::Display> Serialize for Shown<T> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(&self.0)
+    }
+}
 
 /// A frame and its dissection, serialized as PyPCAPKit's frame block (with its bugs
 /// fixed: `len` is the original length and `cap_len` the captured length, `packet` is
@@ -28,7 +35,7 @@ use crate::time::IsoTime;
 ///   time; PyPCAPKit shows the epoch), ...;
 ///   obsolete Packet Block: as EPB with `drop_count` after `interface_id`.
 ///
-/// `time`/`timestamp` is [`IsoTime`] with 6 or 9 digits as captured; `time_epoch` /
+/// `time`/`timestamp` is ISO 8601 in UTC (`+00:00`) with 6 or 9 digits as captured; `time_epoch` /
 /// `timestamp_epoch` is the exact decimal epoch without trailing zeros.
 ///
 /// ```
@@ -80,9 +87,12 @@ impl<'f, 'r, 'p> FrameDoc<'f, 'r, 'p> {
     fn pcap<M: SerializeMap>(&self, m: &mut M, rec: &PcapRecordHeader) -> Result<(), M::Error> {
         let f = self.frame;
         m.serialize_entry("frame_info", rec)?;
-        m.serialize_entry("time", &IsoTime::new(f.timestamp, f.precision.digits()))?;
+        m.serialize_entry(
+            "time",
+            &Shown(f.timestamp.iso8601(f.precision).with_utc_offset()),
+        )?;
         m.serialize_entry("number", &f.number)?;
-        m.serialize_entry("time_epoch", &Collect(f.timestamp))?;
+        m.serialize_entry("time_epoch", &Shown(f.timestamp))?;
         m.serialize_entry("len", &f.origlen)?;
         m.serialize_entry("cap_len", &f.caplen)?;
         self.tail(m)
@@ -113,18 +123,12 @@ impl<'f, 'r, 'p> FrameDoc<'f, 'r, 'p> {
         }
         m.serialize_entry(
             "timestamp",
-            &IsoTime::new(f.timestamp, f.precision.digits()),
+            &Shown(f.timestamp.iso8601(f.precision).with_utc_offset()),
         )?;
-        m.serialize_entry("timestamp_epoch", &Collect(f.timestamp))?;
+        m.serialize_entry("timestamp_epoch", &Shown(f.timestamp))?;
         m.serialize_entry("captured_len", &f.caplen)?;
         m.serialize_entry("original_len", &f.origlen)?;
-        m.serialize_entry(
-            "options",
-            &OptionsDoc {
-                options: meta.options,
-                resol: meta.tsresol,
-            },
-        )?;
+        m.serialize_entry("options", &meta.options)?;
         self.tail(m)
     }
 }

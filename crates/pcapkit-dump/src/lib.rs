@@ -41,8 +41,6 @@ mod key;
 mod outbuf;
 mod pcap;
 mod plist;
-mod records;
-mod time;
 mod tree;
 
 use std::fmt;
@@ -56,8 +54,6 @@ pub use json::{CompactBytesFormatter, JsonWriter, JsonlWriter, TabFormatter};
 pub use outbuf::DEFAULT_BUFFER;
 pub use pcap::{ByteOrder, PcapDumper, PcapOptions};
 pub use plist::PlistWriter;
-pub use records::{BlockDoc, OptionsDoc, PcapHeaderDoc};
-pub use time::IsoTime;
 pub use tree::TreeWriter;
 
 /// Output formats, as PyPCAPKit names them (plus `jsonl`).
@@ -272,7 +268,9 @@ impl fmt::Display for BlockName {
 /// use pcapkit_dump::{BlockName, BlockNamer};
 ///
 /// let mut names = BlockNamer::default();
-/// let unknown = pcapkit_core::Block::Unknown(UnknownBlock { block_type: 99, section: 1, offset: 0, length: 12, body: &[] });
+/// let unknown = pcapkit_core::Block::Unknown(UnknownBlock {
+///     block_type: 99, section: 1, offset: 0, raw: &[], length: 12, body: &[],
+/// });
 /// assert_eq!(names.name(&unknown), BlockName::Unknown(1));
 /// assert_eq!(names.name(&unknown), BlockName::Unknown(2));
 /// ```
