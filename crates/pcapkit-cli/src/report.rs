@@ -52,7 +52,7 @@ impl Feedback {
                 None => ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr()),
             };
             let template = if total.is_some() {
-                "{bar:30} {bytes}/{total_bytes} {bytes_per_sec} {msg} ({eta})"
+                "{wide_bar} {bytes}/{total_bytes} {bytes_per_sec} {msg}"
             } else {
                 "{spinner} {bytes} {bytes_per_sec} {msg}"
             };
