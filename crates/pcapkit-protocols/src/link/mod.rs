@@ -197,6 +197,104 @@ mod tests {
         );
     }
 
+    fn chain(link: LinkType, frame: &[u8]) -> String {
+        crate::dissect(link, frame, &crate::DissectOptions::default())
+            .protocols()
+            .to_string()
+    }
+
+    fn chain_next(next: Next, data: &[u8]) -> String {
+        crate::dissect_next(
+            next,
+            LinkType::ETHERNET,
+            data,
+            &crate::DissectOptions::default(),
+        )
+        .protocols()
+        .to_string()
+    }
+
+    #[test]
+    fn chains_through_the_link_family() {
+        let macs = [0xffu8; 12];
+        // 802.3 + LLC + SNAP + CDP, 2 bytes of padding after the 802.3 length.
+        let mut f = macs.to_vec();
+        f.extend_from_slice(&[
+            0x00, 0x09, 0xaa, 0xaa, 0x03, 0x00, 0x00, 0x0c, 0x20, 0x00, 0x02,
+        ]);
+        f.extend_from_slice(&[0, 0]);
+        assert_eq!(chain(LinkType::ETHERNET, &f), "Ethernet:LLC:SNAP:CDP");
+        let p = crate::dissect(LinkType::ETHERNET, &f, &crate::DissectOptions::default());
+        let json = serde_json::to_value(p.layers_view(crate::SerOptions::default())).unwrap();
+        assert_eq!(json["ethernet"]["llc"]["snap"]["raw"]["protocol"], "CDP");
+        assert_eq!(json["ethernet"]["len"], 9);
+        assert_eq!(p.payload(&p.layers()[3]), &[0x02]);
+
+        // PPPoE session carrying LCP.
+        let mut f = macs.to_vec();
+        f.extend_from_slice(&[
+            0x88, 0x64, 0x11, 0x00, 0x00, 0x01, 0x00, 0x03, 0xc0, 0x21, 0x01,
+        ]);
+        assert_eq!(chain(LinkType::ETHERNET, &f), "Ethernet:PPPoE:PPP:LCP");
+
+        // SLL carrying ARP; SLL2 carrying 802.2 LLC.
+        let mut f = vec![0, 0, 0, 1, 0, 6, 1, 2, 3, 4, 5, 6, 0, 0, 0x08, 0x06];
+        f.extend_from_slice(&[0, 1, 8, 0, 6, 4, 0, 1]);
+        f.extend_from_slice(&[0; 20]);
+        assert_eq!(chain(LinkType::LINUX_SLL, &f), "SLL:ARP");
+        let mut f = vec![0, 4, 0, 0, 0, 0, 0, 1, 0, 1, 4, 6, 1, 2, 3, 4, 5, 6, 0, 0];
+        f.extend_from_slice(&[0x42, 0x42, 0x03, 0, 0]);
+        assert_eq!(chain(LinkType::LINUX_SLL2, &f), "SLL2:LLC:STP");
+
+        // NULL in both byte orders with an unknown family; LOOP; PPP on NULL.
+        assert_eq!(chain(LinkType::NULL, &[7, 0, 0, 0, 1]), "Loopback:Raw");
+        assert_eq!(chain(LinkType::NULL, &[0, 0, 0, 7, 1]), "Loopback:Raw");
+        assert_eq!(chain(LinkType::LOOP, &[0, 0, 0, 7, 1]), "Loopback:Raw");
+        assert_eq!(
+            chain(LinkType::NULL, &[0xff, 0x03, 0xc0, 0x21, 1]),
+            "PPP:LCP"
+        );
+
+        // L2TP from UDP port 1701, control and data; OSPF from IP protocol 89.
+        let ports = Next::Ports {
+            transport: crate::Transport::Udp,
+            src: 1701,
+            dst: 40000,
+        };
+        assert_eq!(
+            chain_next(ports, &[0xc8, 0x02, 0, 14, 0, 1, 0, 0, 0, 0, 0, 0, 0x80, 0]),
+            "L2TP:Raw"
+        );
+        assert_eq!(
+            chain_next(ports, &[0x00, 0x02, 0, 1, 0, 2, 0xff, 0x03, 0x80, 0x21, 1]),
+            "L2TP:PPP:IPCP"
+        );
+        let mut ospf = vec![2, 1, 0, 28, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0];
+        ospf.extend_from_slice(&[0; 8]);
+        ospf.extend_from_slice(&[9, 9, 9, 9]);
+        assert_eq!(
+            chain_next(Next::IpProto(crate::consts::reg::TransType(89)), &ospf),
+            "OSPFv2:Raw"
+        );
+    }
+
+    #[test]
+    fn protocol_stop_condition_names() {
+        let mut f = vec![0xffu8; 12];
+        f.extend_from_slice(&[0x81, 0x00, 0x00, 0x05, 0x08, 0x06]);
+        f.extend_from_slice(&[0, 1, 8, 0, 6, 4, 0, 8]);
+        f.extend_from_slice(&[0; 20]);
+        let mut opts = crate::DissectOptions::default();
+        assert_eq!(chain(LinkType::ETHERNET, &f), "Ethernet:802.1Q:InARP");
+        opts.stop.protocol = Some("vlan".into());
+        let p = crate::dissect(LinkType::ETHERNET, &f, &opts);
+        assert_eq!(p.protocols().to_string(), "Ethernet:802.1Q:Raw");
+        opts.stop.protocol = Some("InARP".into());
+        let p = crate::dissect(LinkType::ETHERNET, &f, &opts);
+        assert_eq!(p.protocols().to_string(), "Ethernet:802.1Q:InARP");
+        assert!(p.protocols().contains("ARP"));
+    }
+
     #[test]
     fn ethertype_table() {
         assert_eq!(by_ethertype(EtherType(0x0806)), Some(ProtoId::Arp));
