@@ -13,9 +13,21 @@ use crate::protocol::{Ctx, Header, Level, Next, Parse, Parsed};
 use crate::wire;
 
 use super::HwAddr;
+use super::bytes::{slice, u8_at, u16_at};
 
 /// Length of the fixed part (before the addresses).
 pub const FIXED_LEN: usize = 8;
+
+mod field {
+    use super::super::bytes::Field;
+    pub const HTYPE: Field = 0..2;
+    pub const PTYPE: Field = 2..4;
+    pub const HLEN: usize = 4;
+    pub const PLEN: usize = 5;
+    pub const OPER: Field = 6..8;
+    /// Start of the addresses: sha (hlen), spa (plen), tha (hlen), tpa (plen).
+    pub const ADDRS: usize = 8;
+}
 
 /// An ARP packet (`arp` under EtherType 0x0806, `rarp` under 0x8035 — see [`Rarp`]).
 ///
@@ -92,21 +104,15 @@ impl<'a> Parse<'a> for Arp<'a> {
 
 fn parse_arp<'a>(name: &'static str, data: &'a [u8], ctx: &Ctx) -> Result<Parsed<Arp<'a>>> {
     wire::need(name, ctx, data, FIXED_LEN)?;
-    let fixed = data.get(..FIXED_LEN).unwrap_or_default();
-    let (htype, ptype, hlen, plen, oper) = match fixed {
-        [h0, h1, p0, p1, hl, pl, o0, o1] => (
-            u16::from_be_bytes([*h0, *h1]),
-            u16::from_be_bytes([*p0, *p1]),
-            *hl,
-            *pl,
-            u16::from_be_bytes([*o0, *o1]),
-        ),
-        _ => (0, 0, 0, 0, 0), // ok: length checked above
-    };
+    let htype = u16_at(data, field::HTYPE);
+    let ptype = u16_at(data, field::PTYPE);
+    let hlen = u8_at(data, field::HLEN);
+    let plen = u8_at(data, field::PLEN);
+    let oper = u16_at(data, field::OPER);
     let (h, p) = (usize::from(hlen), usize::from(plen));
     let len = FIXED_LEN + 2 * h + 2 * p;
     wire::need(name, ctx, data, len)?;
-    let at = |start: usize, n: usize| data.get(start..start + n).unwrap_or_default();
+    let at = |start: usize, n: usize| slice(data, start..start + n);
     let hw = |b: &'a [u8]| {
         if is_mac_hardware(htype, hlen) {
             HwAddr::mac_or_hex(b)
@@ -124,10 +130,10 @@ fn parse_arp<'a>(name: &'static str, data: &'a [u8], ctx: &Ctx) -> Result<Parsed
         hlen,
         plen,
         oper: Operation(oper),
-        sha: hw(at(FIXED_LEN, h)),
-        spa: proto(at(FIXED_LEN + h, p)),
-        tha: hw(at(FIXED_LEN + h + p, h)),
-        tpa: proto(at(FIXED_LEN + 2 * h + p, p)),
+        sha: hw(at(field::ADDRS, h)),
+        spa: proto(at(field::ADDRS + h, p)),
+        tha: hw(at(field::ADDRS + h + p, h)),
+        tpa: proto(at(field::ADDRS + 2 * h + p, p)),
         len,
     };
     Ok(Parsed {

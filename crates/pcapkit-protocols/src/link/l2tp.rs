@@ -79,11 +79,8 @@ impl Header for L2tp {
 impl<'a> Parse<'a> for L2tp {
     fn parse(data: &'a [u8], ctx: &Ctx) -> Result<Parsed<Self>> {
         wire::need(Self::NAME, ctx, data, 2)?;
-        let word = |at: usize| {
-            data.get(at..at + 2)
-                .and_then(|b| <[u8; 2]>::try_from(b).ok())
-                .map_or(0, u16::from_be_bytes)
-        };
+        // Fields after the flags sit where the flags say; each is one 16-bit word.
+        let word = |at: usize| super::bytes::u16_at(data, at..at + 2);
         let fv = word(0);
         let version = (fv & bits::VERSION) as u8;
         if version != 2 {

@@ -7,7 +7,15 @@ use crate::error::Result;
 use crate::protocol::{Ctx, Header, Level, Next, Parse, Parsed, RawProto};
 use crate::wire;
 
+use super::bytes::u8_at;
 use super::local_registry;
+
+mod field {
+    pub const DSAP: usize = 0;
+    pub const SSAP: usize = 1;
+    /// One byte (U format) or two (I/S format).
+    pub const CONTROL: usize = 2;
+}
 
 local_registry! {
     /// An LLC service access point (DSAP/SSAP byte, including its I/G or C/R bit),
@@ -63,15 +71,16 @@ impl Header for Llc {
 impl<'a> Parse<'a> for Llc {
     fn parse(data: &'a [u8], ctx: &Ctx) -> Result<Parsed<Self>> {
         wire::need(Self::NAME, ctx, data, 3)?;
-        let (dsap, ssap, c0) = match data {
-            [d, s, c, ..] => (*d, *s, *c),
-            _ => (0, 0, 0), // ok: length checked above
-        };
+        let (dsap, ssap, c0) = (
+            u8_at(data, field::DSAP),
+            u8_at(data, field::SSAP),
+            u8_at(data, field::CONTROL),
+        );
         let (control, header_len) = if c0 & 0x03 == 0x03 {
             (u16::from(c0), 3)
         } else {
             wire::need(Self::NAME, ctx, data, 4)?;
-            let c1 = data.get(3).copied().unwrap_or_default();
+            let c1 = u8_at(data, field::CONTROL + 1);
             (u16::from_be_bytes([c0, c1]), 4)
         };
         let next = match (dsap, ssap) {

@@ -126,10 +126,7 @@ fn build(value: u32, byteorder: ByteOrder, allow_ethertype: bool) -> Parsed<Loop
 
 fn read4(name: &'static str, data: &[u8], ctx: &Ctx) -> Result<[u8; 4]> {
     wire::need(name, ctx, data, HEADER_LEN)?;
-    Ok(data
-        .get(..HEADER_LEN)
-        .and_then(|b| <[u8; 4]>::try_from(b).ok())
-        .unwrap_or_default())
+    Ok(<[u8; 4]>::try_from(super::bytes::slice(data, 0..HEADER_LEN)).unwrap_or_default())
 }
 
 impl<'a> Parse<'a> for Loopback {

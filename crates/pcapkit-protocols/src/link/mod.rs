@@ -21,6 +21,7 @@
 
 mod addr;
 mod arp;
+mod bytes;
 mod ethernet;
 mod l2tp;
 mod llc;

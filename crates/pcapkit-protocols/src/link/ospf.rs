@@ -12,6 +12,28 @@ use crate::protocol::{Ctx, Header, Level, Next, Parse, Parsed};
 use crate::ser::Bytes;
 use crate::wire;
 
+use super::bytes::{slice, u8_at, u16_at, u32_at};
+
+mod field {
+    use super::super::bytes::Field;
+    pub const VERSION: usize = 0;
+    pub const TYPE: usize = 1;
+    pub const LEN: Field = 2..4;
+    pub const ROUTER_ID: Field = 4..8;
+    pub const AREA_ID: Field = 8..12;
+    pub const CHKSUM: Field = 12..14;
+    /// OSPFv2.
+    pub const AUTYPE: Field = 14..16;
+    /// OSPFv2: the 8-byte authentication field.
+    pub const AUTH: Field = 16..24;
+    /// OSPFv2 cryptographic authentication: key id, digest length, sequence number.
+    pub const AUTH_KEY_ID: usize = 18;
+    pub const AUTH_LEN: usize = 19;
+    pub const AUTH_SEQ: Field = 20..24;
+    /// OSPFv3.
+    pub const INSTANCE_ID: usize = 14;
+}
+
 /// Length of the OSPFv2 header.
 pub const V2_HEADER_LEN: usize = 24;
 /// Length of the OSPFv3 header.
@@ -118,7 +140,7 @@ fn fold(mut acc: u32) -> u16 {
 impl<'a> Parse<'a> for Ospf<'a> {
     fn parse(data: &'a [u8], ctx: &Ctx) -> Result<Parsed<Self>> {
         wire::need(Self::NAME, ctx, data, 1)?;
-        let version = data.first().copied().unwrap_or_default();
+        let version = u8_at(data, field::VERSION);
         let header_len = match version {
             2 => V2_HEADER_LEN,
             3 => V3_HEADER_LEN,
@@ -133,17 +155,7 @@ impl<'a> Parse<'a> for Ospf<'a> {
             }
         };
         wire::need(Self::NAME, ctx, data, header_len)?;
-        let u16_at = |at: usize| {
-            data.get(at..at + 2)
-                .and_then(|b| <[u8; 2]>::try_from(b).ok())
-                .map_or(0, u16::from_be_bytes)
-        };
-        let u32_at = |at: usize| {
-            data.get(at..at + 4)
-                .and_then(|b| <[u8; 4]>::try_from(b).ok())
-                .map_or(0, u32::from_be_bytes)
-        };
-        let len = u16_at(2);
+        let len = u16_at(data, field::LEN);
         if usize::from(len) < header_len {
             return Err(DissectError::bad_value(
                 Self::NAME,
@@ -157,13 +169,13 @@ impl<'a> Parse<'a> for Ospf<'a> {
                 },
             ));
         }
-        let chksum = u16_at(12);
+        let chksum = u16_at(data, field::CHKSUM);
         let mut header = Ospf {
             version,
-            ty: Packet(u16::from(data.get(1).copied().unwrap_or_default())),
+            ty: Packet(u16::from(u8_at(data, field::TYPE))),
             len,
-            router_id: Ipv4Addr::from(u32_at(4)),
-            area_id: Ipv4Addr::from(u32_at(8)),
+            router_id: Ipv4Addr::from(u32_at(data, field::ROUTER_ID)),
+            area_id: Ipv4Addr::from(u32_at(data, field::AREA_ID)),
             chksum,
             checksum_ok: None,
             autype: None,
@@ -171,26 +183,25 @@ impl<'a> Parse<'a> for Ospf<'a> {
             instance_id: None,
         };
         if version == 2 {
-            let autype = u16_at(14);
-            let auth_bytes = data.get(16..24).unwrap_or_default();
+            let autype = u16_at(data, field::AUTYPE);
             header.autype = Some(Authentication(autype));
             header.auth = Some(match autype {
                 2 | 3 => OspfAuth::Crypto {
-                    key_id: data.get(18).copied().unwrap_or_default(),
-                    len: data.get(19).copied().unwrap_or_default(),
-                    seq: u32_at(20),
+                    key_id: u8_at(data, field::AUTH_KEY_ID),
+                    len: u8_at(data, field::AUTH_LEN),
+                    seq: u32_at(data, field::AUTH_SEQ),
                 },
-                _ => OspfAuth::Data(Bytes(auth_bytes)),
+                _ => OspfAuth::Data(Bytes(slice(data, field::AUTH))),
             });
             if !matches!(autype, 2 | 3)
                 && let Some(whole) = data.get(..usize::from(len))
             {
-                let head = whole.get(..16).unwrap_or_default();
-                let body = whole.get(24..).unwrap_or_default();
+                let head = slice(whole, 0..field::AUTH.start);
+                let body = slice(whole, field::AUTH.end..whole.len());
                 header.checksum_ok = Some(fold(ones_sum(body, ones_sum(head, 0))) == 0xffff);
             }
         } else {
-            header.instance_id = data.get(14).copied();
+            header.instance_id = Some(u8_at(data, field::INSTANCE_ID));
         }
         Ok(Parsed {
             header,

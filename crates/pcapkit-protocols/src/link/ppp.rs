@@ -84,13 +84,13 @@ impl<'a> Parse<'a> for Ppp {
             _ => (None, None, 0),
         };
         wire::need(Self::NAME, ctx, data, start + 1)?;
-        let first = data.get(start).copied().unwrap_or_default();
+        let first = super::bytes::u8_at(data, start);
         let (protocol, header_len) = if first & 1 == 1 {
             // Protocol-field compression: a single odd byte.
             (u16::from(first), start + 1)
         } else {
             wire::need(Self::NAME, ctx, data, start + 2)?;
-            let second = data.get(start + 1).copied().unwrap_or_default();
+            let second = super::bytes::u8_at(data, start + 1);
             (u16::from_be_bytes([first, second]), start + 2)
         };
         Ok(Parsed {

@@ -7,10 +7,19 @@ use crate::error::Result;
 use crate::protocol::{Ctx, Header, Level, Next, Parse, Parsed};
 use crate::wire;
 
+use super::bytes::{u8_at, u16_at};
 use super::local_registry;
 
 /// Length of the header.
 pub const HEADER_LEN: usize = 6;
+
+mod field {
+    use super::super::bytes::Field;
+    pub const VER_TYPE: usize = 0;
+    pub const CODE: usize = 1;
+    pub const SESSION_ID: Field = 2..4;
+    pub const LENGTH: Field = 4..6;
+}
 
 local_registry! {
     /// A PPPoE code, printed `Code::Session_Data [0]`.
@@ -55,23 +64,13 @@ impl Header for Pppoe {
 impl<'a> Parse<'a> for Pppoe {
     fn parse(data: &'a [u8], ctx: &Ctx) -> Result<Parsed<Self>> {
         wire::need(Self::NAME, ctx, data, HEADER_LEN)?;
-        let header = match data {
-            [vt, code, s0, s1, l0, l1, ..] => Pppoe {
-                version: vt >> 4,
-                ty: vt & 0x0f,
-                code: PppoeCode(*code),
-                session_id: u16::from_be_bytes([*s0, *s1]),
-                length: u16::from_be_bytes([*l0, *l1]),
-            },
-            // ok: length checked above; this arm is never taken.
-            _ => {
-                return Err(crate::DissectError::truncated(
-                    Self::NAME,
-                    ctx.offset,
-                    HEADER_LEN,
-                    data.len(),
-                ));
-            }
+        let vt = u8_at(data, field::VER_TYPE);
+        let header = Pppoe {
+            version: vt >> 4,
+            ty: vt & 0x0f,
+            code: PppoeCode(u8_at(data, field::CODE)),
+            session_id: u16_at(data, field::SESSION_ID),
+            length: u16_at(data, field::LENGTH),
         };
         let next = if header.code == PppoeCode::Session_Data {
             Next::Proto(ProtoId::Ppp)

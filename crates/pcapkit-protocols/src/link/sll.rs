@@ -9,10 +9,20 @@ use crate::error::Result;
 use crate::protocol::{Ctx, Header, Level, Next, Parse, Parsed};
 use crate::wire;
 
+use super::bytes::{slice, u16_at};
 use super::{HwAddr, local_registry};
 
 /// Length of the header.
 pub const HEADER_LEN: usize = 16;
+
+mod field {
+    use super::super::bytes::Field;
+    pub const PKTTYPE: Field = 0..2;
+    pub const HATYPE: Field = 2..4;
+    pub const HALEN: Field = 4..6;
+    pub const ADDR: Field = 6..14;
+    pub const PROTOCOL: Field = 14..16;
+}
 
 local_registry! {
     /// Linux packet type (`PACKET_*`, direction of the packet), printed
@@ -211,20 +221,15 @@ impl Header for Sll<'_> {
 impl<'a> Parse<'a> for Sll<'a> {
     fn parse(data: &'a [u8], ctx: &Ctx) -> Result<Parsed<Self>> {
         wire::need(Self::NAME, ctx, data, HEADER_LEN)?;
-        let u16_at = |at: usize| {
-            data.get(at..at + 2)
-                .and_then(|b| <[u8; 2]>::try_from(b).ok())
-                .map_or(0, u16::from_be_bytes)
-        };
-        let hatype = u16_at(2);
-        let halen = u16_at(4);
-        let protocol = SllProtocol::classify(hatype, u16_at(14));
+        let hatype = u16_at(data, field::HATYPE);
+        let halen = u16_at(data, field::HALEN);
+        let protocol = SllProtocol::classify(hatype, u16_at(data, field::PROTOCOL));
         Ok(Parsed {
             header: Sll {
-                pkttype: PacketType(u16_at(0)),
+                pkttype: PacketType(u16_at(data, field::PKTTYPE)),
                 hatype: Arphrd(hatype),
                 halen,
-                addr: link_addr(data.get(6..14).unwrap_or_default(), usize::from(halen)),
+                addr: link_addr(slice(data, field::ADDR), usize::from(halen)),
                 protocol,
             },
             header_len: HEADER_LEN,

@@ -6,11 +6,22 @@ use crate::error::Result;
 use crate::protocol::{Ctx, Header, Level, Parse, Parsed};
 use crate::wire;
 
+use super::bytes::{slice, u8_at, u16_at, u32_at};
 use super::sll::link_addr;
 use super::{Arphrd, HwAddr, PacketType, SllProtocol};
 
 /// Length of the header.
 pub const HEADER_LEN: usize = 20;
+
+mod field {
+    use super::super::bytes::Field;
+    pub const PROTOCOL: Field = 0..2;
+    pub const IFINDEX: Field = 4..8;
+    pub const HATYPE: Field = 8..10;
+    pub const PKTTYPE: usize = 10;
+    pub const HALEN: usize = 11;
+    pub const ADDR: Field = 12..20;
+}
 
 /// A Linux cooked capture v2 header (`sll2`, chain token `SLL2`; PyPCAPKit shows these
 /// frames as `Raw`/`LINUX_SLL2`, the names follow its style). Fields in wire order; the
@@ -42,27 +53,18 @@ impl Header for Sll2<'_> {
 impl<'a> Parse<'a> for Sll2<'a> {
     fn parse(data: &'a [u8], ctx: &Ctx) -> Result<Parsed<Self>> {
         wire::need(Self::NAME, ctx, data, HEADER_LEN)?;
-        let u16_at = |at: usize| {
-            data.get(at..at + 2)
-                .and_then(|b| <[u8; 2]>::try_from(b).ok())
-                .map_or(0, u16::from_be_bytes)
-        };
-        let ifindex = data
-            .get(4..8)
-            .and_then(|b| <[u8; 4]>::try_from(b).ok())
-            .map_or(0, u32::from_be_bytes);
-        let hatype = u16_at(8);
-        let byte = |at: usize| data.get(at).copied().unwrap_or_default();
-        let halen = byte(11);
-        let protocol = SllProtocol::classify(hatype, u16_at(0));
+        let ifindex = u32_at(data, field::IFINDEX);
+        let hatype = u16_at(data, field::HATYPE);
+        let halen = u8_at(data, field::HALEN);
+        let protocol = SllProtocol::classify(hatype, u16_at(data, field::PROTOCOL));
         Ok(Parsed {
             header: Sll2 {
                 protocol,
                 ifindex,
                 hatype: Arphrd(hatype),
-                pkttype: PacketType(u16::from(byte(10))),
+                pkttype: PacketType(u16::from(u8_at(data, field::PKTTYPE))),
                 halen,
-                addr: link_addr(data.get(12..20).unwrap_or_default(), usize::from(halen)),
+                addr: link_addr(slice(data, field::ADDR), usize::from(halen)),
             },
             header_len: HEADER_LEN,
             payload_len: data.len() - HEADER_LEN,

@@ -12,6 +12,12 @@ use crate::wire;
 /// Length of the header.
 pub const HEADER_LEN: usize = 5;
 
+mod field {
+    use super::super::bytes::Field;
+    pub const OUI: Field = 0..3;
+    pub const PID: Field = 3..5;
+}
+
 /// A 24-bit organisationally unique identifier, printed `00:00:0c`.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Default, PartialOrd, Ord)]
 pub struct Oui(pub [u8; 3]);
@@ -99,10 +105,9 @@ impl Header for Snap {
 impl<'a> Parse<'a> for Snap {
     fn parse(data: &'a [u8], ctx: &Ctx) -> Result<Parsed<Self>> {
         wire::need(Self::NAME, ctx, data, HEADER_LEN)?;
-        let (oui, pid) = match data {
-            [a, b, c, p0, p1, ..] => (Oui([*a, *b, *c]), u16::from_be_bytes([*p0, *p1])),
-            _ => (Oui::default(), 0), // ok: length checked above
-        };
+        let oui =
+            Oui(<[u8; 3]>::try_from(super::bytes::slice(data, field::OUI)).unwrap_or_default());
+        let pid = super::bytes::u16_at(data, field::PID);
         let (pid, next) = if oui.carries_ethertype() {
             (
                 SnapPid::EtherType(EtherType(pid)),
