@@ -27,8 +27,6 @@ macro_rules! protocols {
             Raw(Raw),
             /// An empty payload.
             NoPayload(NoPayload),
-            #[doc(hidden)]
-            _Borrow(std::convert::Infallible, std::marker::PhantomData<&'a ()>),
         }
 
         /// Names a decoder without data: what a dispatch table returns.
@@ -46,7 +44,8 @@ macro_rules! protocols {
             }
 
             /// The protocol's chain token (for errors).
-            pub fn name(self) -> &'static str {
+            #[allow(clippy::extra_unused_lifetimes)]
+            pub fn name<'a>(self) -> &'static str {
                 match self {
                     $( ProtoId::$variant => <$ty as Header>::NAME, )*
                 }
@@ -60,7 +59,6 @@ macro_rules! protocols {
                     $( Protocol::$variant(h) => h.key(), )*
                     Protocol::Raw(h) => h.key(),
                     Protocol::NoPayload(h) => h.key(),
-                    Protocol::_Borrow(never, _) => match *never {},
                 }
             }
 
@@ -70,7 +68,6 @@ macro_rules! protocols {
                     $( Protocol::$variant(h) => h.write_token(f), )*
                     Protocol::Raw(h) => h.write_token(f),
                     Protocol::NoPayload(h) => h.write_token(f),
-                    Protocol::_Borrow(never, _) => match *never {},
                 }
             }
 
@@ -80,7 +77,6 @@ macro_rules! protocols {
                     $( Protocol::$variant(_) => <$ty as Header>::LEVEL, )*
                     Protocol::Raw(_) => <Raw as Header>::LEVEL,
                     Protocol::NoPayload(_) => <NoPayload as Header>::LEVEL,
-                    Protocol::_Borrow(never, _) => match *never {},
                 }
             }
 
@@ -90,7 +86,6 @@ macro_rules! protocols {
                     $( Protocol::$variant(h) => h.is_named(name), )*
                     Protocol::Raw(h) => h.is_named(name),
                     Protocol::NoPayload(h) => h.is_named(name),
-                    Protocol::_Borrow(never, _) => match *never {},
                 }
             }
 
@@ -100,7 +95,6 @@ macro_rules! protocols {
                     $( Protocol::$variant(h) => h.serialize(FieldsOf(map)), )*
                     Protocol::Raw(h) => h.serialize(FieldsOf(map)),
                     Protocol::NoPayload(h) => h.serialize(FieldsOf(map)),
-                    Protocol::_Borrow(never, _) => match *never {},
                 }
             }
         }
@@ -132,4 +126,32 @@ use crate::link;
 protocols! {
     /// Ethernet II / IEEE 802.3.
     Ethernet => link::Ethernet,
+    /// IEEE 802.2 LLC.
+    Llc => link::Llc,
+    /// SNAP.
+    Snap => link::Snap,
+    /// 802.1Q customer VLAN tag.
+    Vlan => link::Vlan,
+    /// 802.1ad service VLAN tag.
+    STag => link::STag,
+    /// ARP (EtherType 0x0806).
+    Arp => link::Arp<'a>,
+    /// ARP under the RARP EtherType 0x8035.
+    Rarp => link::Rarp<'a>,
+    /// BSD loopback, link type NULL.
+    Loopback => link::Loopback,
+    /// BSD loopback, link type LOOP.
+    Loop => link::Loop,
+    /// Linux cooked capture v1.
+    Sll => link::Sll<'a>,
+    /// Linux cooked capture v2.
+    Sll2 => link::Sll2<'a>,
+    /// PPP.
+    Ppp => link::Ppp,
+    /// PPP over Ethernet.
+    Pppoe => link::Pppoe,
+    /// L2TPv2.
+    L2tp => link::L2tp,
+    /// OSPFv2 / OSPFv3.
+    Ospf => link::Ospf<'a>,
 }

@@ -6,6 +6,8 @@ use crate::consts::reg::TransType;
 
 /// The decoder for an IP protocol number / IPv6 next header.
 pub fn by_ip_proto(p: TransType) -> Option<ProtoId> {
-    let _ = p;
-    None
+    match p {
+        TransType::OSPFIGP => Some(ProtoId::Ospf),
+        _ => None,
+    }
 }
