@@ -17,6 +17,7 @@ pub fn by_port(transport: Transport, port: u16) -> Option<ProtoId> {
     match (transport, port) {
         (Transport::Tcp, 21) => Some(ProtoId::Ftp),
         (Transport::Tcp | Transport::Udp, 80) => Some(ProtoId::Http),
+        (Transport::Udp, 1701) => Some(ProtoId::L2tp),
         _ => None,
     }
 }
@@ -32,5 +33,6 @@ mod tests {
         assert_eq!(by_port(Transport::Tcp, 80), Some(ProtoId::Http));
         assert_eq!(by_port(Transport::Udp, 80), Some(ProtoId::Http));
         assert_eq!(by_port(Transport::Tcp, 443), None);
+        assert_eq!(by_port(Transport::Udp, 1701), Some(ProtoId::L2tp));
     }
 }
