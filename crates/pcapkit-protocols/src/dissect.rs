@@ -129,7 +129,7 @@ fn walk<'a>(packet: &mut Packet<'a>, mut next: Next, options: &DissectOptions) {
     let mut end = data.len();
     let mut ports = None;
     let mut pseudo_header = None;
-    let mut truncated = false;
+    let mut reported_len = None;
     loop {
         let here = data.get(start..end).unwrap_or_default();
         let raw_layer = |header: Protocol<'a>| Layer {
@@ -172,7 +172,7 @@ fn walk<'a>(packet: &mut Packet<'a>, mut next: Next, options: &DissectOptions) {
             offset: start,
             ports,
             pseudo_header,
-            truncated,
+            reported_len,
         };
         let parsed = match id.parse(here, &ctx) {
             Ok(parsed) => parsed,
@@ -191,7 +191,7 @@ fn walk<'a>(packet: &mut Packet<'a>, mut next: Next, options: &DissectOptions) {
         if let Some(ph) = parsed.header.pseudo_header() {
             pseudo_header = Some(ph);
         }
-        truncated = parsed.payload_len > end - header_end;
+        reported_len = (parsed.payload_len > end - header_end).then_some(parsed.payload_len);
         let leaf = matches!(parsed.next, Next::Leaf);
         packet.push(Layer {
             header: parsed.header,

@@ -191,9 +191,10 @@ pub struct Ctx {
     /// Addresses of the innermost IP header so far (set by the dissector from
     /// [`Header::pseudo_header`]), for TCP/UDP checksum verification.
     pub pseudo_header: Option<PseudoHeader>,
-    /// The parent declared more payload than was captured (snaplen): the parser's data
-    /// is cut short, so whole-payload checks (checksums) cannot be made.
-    pub truncated: bool,
+    /// `Some(n)` when the parent declared `n` bytes of payload but fewer were captured
+    /// (snaplen): the parser's data is cut short, so whole-payload checks (checksums)
+    /// cannot be made, and lengths derived from the parent (TCP's `len`) use `n`.
+    pub reported_len: Option<usize>,
 }
 
 /// A decoded header and what follows it.

@@ -92,8 +92,9 @@ pub const fn connection_flags(word: u16) -> Flags {
 /// A TCP header (`tcp`, chain token `TCP`).
 ///
 /// Serialized with PyPCAPKit's fields (`srcport` ... `connection`, `options` when the
-/// header has options) plus `checksum_ok` after `checksum` and `option_kinds` (the
-/// option kinds in wire order, which the `options` multi-dict loses) after `options`.
+/// header has options) plus `len` (payload length, tshark's `tcp.len`) after
+/// `hdr_len`, `checksum_ok` after `checksum` and `option_kinds` (the option kinds in
+/// wire order, which the `options` multi-dict loses) after `options`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Tcp<'a> {
     /// Source port (see [`Tcp::srcport`] for its `AppType`).
@@ -106,6 +107,9 @@ pub struct Tcp<'a> {
     pub ack: u32,
     /// Header length in bytes (data offset × 4).
     pub hdr_len: u8,
+    /// Payload bytes of the segment as the IP header declares them (tshark's
+    /// `tcp.len`): more than captured when the capture cut the segment.
+    pub len: usize,
     /// The data-offset/flags word as sent.
     pub word: u16,
     /// Receive window (unscaled).
@@ -195,7 +199,9 @@ impl<'a> Parse<'a> for Tcp<'a> {
         wire::need(Self::NAME, ctx, data, hdr_len)?;
         let raw_options = data.get(HEADER_LEN..hdr_len).unwrap_or_default();
         let segment = match ctx.pseudo_header {
-            Some(ph @ (PseudoHeader::V4 { .. } | PseudoHeader::V6 { .. })) if !ctx.truncated => {
+            Some(ph @ (PseudoHeader::V4 { .. } | PseudoHeader::V6 { .. }))
+                if ctx.reported_len.is_none() =>
+            {
                 Some((data, ph))
             }
             _ => None,
@@ -206,6 +212,10 @@ impl<'a> Parse<'a> for Tcp<'a> {
             seq,
             ack,
             hdr_len: (offset * 4) as u8, // ok: offset < 16, so at most 60
+            len: ctx
+                .reported_len
+                .unwrap_or(data.len())
+                .saturating_sub(hdr_len),
             word,
             window_size,
             checksum,
@@ -229,12 +239,13 @@ impl<'a> Parse<'a> for Tcp<'a> {
 impl Serialize for Tcp<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
         let has_options = !self.raw_options.is_empty();
-        let mut st = serializer.serialize_struct("TCP", if has_options { 14 } else { 12 })?;
+        let mut st = serializer.serialize_struct("TCP", if has_options { 15 } else { 13 })?;
         st.serialize_field("srcport", &self.srcport())?;
         st.serialize_field("dstport", &self.dstport())?;
         st.serialize_field("seq", &self.seq)?;
         st.serialize_field("ack", &self.ack)?;
         st.serialize_field("hdr_len", &self.hdr_len)?;
+        st.serialize_field("len", &self.len)?;
         st.serialize_field("flags", &self.flags())?;
         st.serialize_field("window_size", &self.window_size)?;
         st.serialize_field("checksum", &self.checksum)?;

@@ -84,6 +84,7 @@ fn test_parse() {
             "seq": 777047406u32,
             "ack": 3761117865u32,
             "hdr_len": 32,
+            "len": 3,
             "flags": {"cwr": false, "ece": false, "urg": false, "ack": true, "psh": true,
                 "rst": false, "syn": false, "fin": false},
             "window_size": 913,
@@ -199,9 +200,10 @@ fn checksum_verification() {
     );
     // Cut by the capture, a fragment, no IP header: unknown.
     let cut = Ctx {
-        truncated: true,
+        reported_len: Some(seg.len() + 10),
         ..v4
     };
+    assert_eq!(Tcp::parse(&seg, &cut).unwrap().header.len, 5 + 10);
     assert_eq!(Tcp::parse(&seg, &cut).unwrap().header.checksum_ok(), None);
     let frag = Ctx {
         pseudo_header: Some(PseudoHeader::Unverifiable),

@@ -43,16 +43,6 @@ fn tcp_flags(v: &Value) -> Option<String> {
     Some(format!("0x{:04x}", conn.reverse_bits() & 0x0fff))
 }
 
-/// The length of a bytes value as the harness serializes it (array of numbers, or
-/// PyPCAPKit's `{"hex": ...}` object).
-fn bytes_len(v: &Value) -> Option<usize> {
-    match v {
-        Value::Array(a) => Some(a.len()),
-        Value::Object(o) => o.get("hex")?.as_str().map(|h| h.len() / 2),
-        _ => None,
-    }
-}
-
 /// Every option entry, grouped by kind as the multi-dict has them.
 fn options(v: &Value) -> impl Iterator<Item = &Value> {
     v.get("options")
@@ -108,7 +98,7 @@ pub const RULES: &[Rule] = &[
     Rule { field: "tcp.window_size_value", key: "tcp", get: |v| dec(v, "window_size") },
     Rule { field: "tcp.checksum", key: "tcp", get: |v| hex4(v, "checksum") },
     Rule { field: "tcp.urgent_pointer", key: "tcp", get: |v| dec(v, "urgent_pointer") },
-    Rule { field: "tcp.len", key: "tcp", get: |v| bytes_len(v.get("packet")?).map(|n| n.to_string()) },
+    Rule { field: "tcp.len", key: "tcp", get: |v| dec(v, "len") },
     Rule { field: "tcp.option_kind", key: "tcp", get: option_kinds },
     Rule { field: "tcp.options.mss_val", key: "tcp", get: |v| option_field(v, 2, "mss") },
     Rule { field: "tcp.options.wscale.shift", key: "tcp", get: |v| option_field(v, 3, "shift") },
