@@ -27,8 +27,6 @@ macro_rules! protocols {
             Raw(Raw),
             /// An empty payload.
             NoPayload(NoPayload),
-            #[doc(hidden)]
-            _Borrow(std::convert::Infallible, std::marker::PhantomData<&'a ()>),
         }
 
         /// Names a decoder without data: what a dispatch table returns.
@@ -47,9 +45,14 @@ macro_rules! protocols {
 
             /// The protocol's chain token (for errors).
             pub fn name(self) -> &'static str {
-                match self {
-                    $( ProtoId::$variant => <$ty as Header>::NAME, )*
+                // The lifetime names the borrowing header types; their token does not
+                // depend on it.
+                fn name_of<'a>(id: ProtoId, _: std::marker::PhantomData<&'a ()>) -> &'static str {
+                    match id {
+                        $( ProtoId::$variant => <$ty as Header>::NAME, )*
+                    }
                 }
+                name_of(self, std::marker::PhantomData)
             }
         }
 
@@ -60,7 +63,6 @@ macro_rules! protocols {
                     $( Protocol::$variant(h) => h.key(), )*
                     Protocol::Raw(h) => h.key(),
                     Protocol::NoPayload(h) => h.key(),
-                    Protocol::_Borrow(never, _) => match *never {},
                 }
             }
 
@@ -70,7 +72,6 @@ macro_rules! protocols {
                     $( Protocol::$variant(h) => h.write_token(f), )*
                     Protocol::Raw(h) => h.write_token(f),
                     Protocol::NoPayload(h) => h.write_token(f),
-                    Protocol::_Borrow(never, _) => match *never {},
                 }
             }
 
@@ -80,7 +81,6 @@ macro_rules! protocols {
                     $( Protocol::$variant(_) => <$ty as Header>::LEVEL, )*
                     Protocol::Raw(_) => <Raw as Header>::LEVEL,
                     Protocol::NoPayload(_) => <NoPayload as Header>::LEVEL,
-                    Protocol::_Borrow(never, _) => match *never {},
                 }
             }
 
@@ -90,7 +90,6 @@ macro_rules! protocols {
                     $( Protocol::$variant(h) => h.is_named(name), )*
                     Protocol::Raw(h) => h.is_named(name),
                     Protocol::NoPayload(h) => h.is_named(name),
-                    Protocol::_Borrow(never, _) => match *never {},
                 }
             }
 
@@ -100,7 +99,6 @@ macro_rules! protocols {
                     $( Protocol::$variant(h) => h.serialize(FieldsOf(map)), )*
                     Protocol::Raw(h) => h.serialize(FieldsOf(map)),
                     Protocol::NoPayload(h) => h.serialize(FieldsOf(map)),
-                    Protocol::_Borrow(never, _) => match *never {},
                 }
             }
         }
@@ -127,9 +125,29 @@ impl<'a> Extract<'a> for Raw {
     }
 }
 
-use crate::link;
+use crate::{internet, link};
 
 protocols! {
     /// Ethernet II / IEEE 802.3.
     Ethernet => link::Ethernet,
+    /// IPv4.
+    Ipv4 => internet::Ipv4<'a>,
+    /// IPv6 with its extension headers.
+    Ipv6 => internet::Ipv6<'a>,
+    /// IPv6 Hop-by-Hop Options on its own (after IPv4 or AH).
+    Hopopt => internet::Hopopt<'a>,
+    /// IPv6 Destination Options on its own.
+    Ipv6Opts => internet::Ipv6Opts<'a>,
+    /// IPv6 Routing header on its own.
+    Ipv6Route => internet::Ipv6Route<'a>,
+    /// IPv6 Fragment header on its own.
+    Ipv6Frag => internet::Ipv6Frag,
+    /// IP Authentication Header.
+    Ah => internet::Ah<'a>,
+    /// Mobility Header.
+    Mh => internet::Mh<'a>,
+    /// Host Identity Protocol.
+    Hip => internet::Hip<'a>,
+    /// Novell IPX.
+    Ipx => internet::Ipx,
 }
