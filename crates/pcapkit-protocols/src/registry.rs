@@ -44,15 +44,11 @@ macro_rules! protocols {
             }
 
             /// The protocol's chain token (for errors).
-            pub fn name(self) -> &'static str {
-                // The lifetime names the borrowing header types; their token does not
-                // depend on it.
-                fn name_of<'a>(id: ProtoId, _: std::marker::PhantomData<&'a ()>) -> &'static str {
-                    match id {
-                        $( ProtoId::$variant => <$ty as Header>::NAME, )*
-                    }
+            #[allow(clippy::extra_unused_lifetimes)]
+            pub fn name<'a>(self) -> &'static str {
+                match self {
+                    $( ProtoId::$variant => <$ty as Header>::NAME, )*
                 }
-                name_of(self, std::marker::PhantomData)
             }
         }
 

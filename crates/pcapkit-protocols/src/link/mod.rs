@@ -19,10 +19,10 @@ pub fn by_link_type(t: LinkType) -> Option<ProtoId> {
 
 /// The decoder for an EtherType.
 pub fn by_ethertype(t: EtherType) -> Option<ProtoId> {
-    match t.0 {
-        0x0800 => Some(ProtoId::Ipv4),
-        0x86dd => Some(ProtoId::Ipv6),
-        0x8137 => Some(ProtoId::Ipx),
+    match t {
+        EtherType::Internet_Protocol_version_4 => Some(ProtoId::Ipv4),
+        EtherType::Internet_Protocol_version_6 => Some(ProtoId::Ipv6),
+        EtherType(0x8137) => Some(ProtoId::Ipx),
         _ => None,
     }
 }
