@@ -338,6 +338,13 @@ mod tests {
     }
 
     #[test]
+    fn pypcapkit_bug_29_ttl_is_an_integer() {
+        let p = Ipv4::parse(&UDP_DGRAM, &Ctx::default()).unwrap();
+        let s = serde_json::to_string(&p.header).unwrap();
+        assert!(s.contains("\"ttl\":64,"), "{s}");
+    }
+
+    #[test]
     fn bad_checksum_is_reported_not_rejected() {
         let mut b = with_checksum(UDP_DGRAM.to_vec());
         b[11] ^= 0xff;
