@@ -1,10 +1,22 @@
-//! Captures and packet builders crafted by pcapkit-rs itself (work in progress).
+//! Test support shared by the workspace: the shared captures and their tshark oracle,
+//! proptest strategies for frame lists, helpers that write them as PCAP/PCAPNG bytes
+//! with our own writers, a tiny packet builder, and the captures this project crafts
+//! itself (committed under `testdata/captures/`, regenerated with
+//! `cargo run -p pcapkit-testdata --example gen-captures`).
 //!
 //! ```
 //! assert!(pcapkit_testdata::shared_captures_dir().ends_with("captures"));
 //! ```
 
+pub mod build;
+pub mod crafted;
+pub mod oracle;
+pub mod strategies;
+pub mod write;
+
 use std::path::PathBuf;
+
+pub use oracle::{OracleFrame, oracle_frames};
 
 /// `../shared/testdata/captures` relative to the workspace root: third-party captures
 /// the tests read (never copied into this repository).
@@ -21,4 +33,32 @@ pub fn shared_dir() -> PathBuf {
         .join("..")
         .join("..")
         .join("shared")
+}
+
+/// Every `.pcap`/`.pcapng`/`.cap` file in [`shared_captures_dir`], sorted by name.
+/// Panics (this is test support) if the folder cannot be read.
+pub fn shared_captures() -> Vec<PathBuf> {
+    list_captures(&shared_captures_dir())
+}
+
+/// The captures this repository commits (`testdata/captures/`).
+pub fn committed_captures_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("captures")
+}
+
+/// Every capture file in `dir`, sorted by name.
+pub fn list_captures(dir: &std::path::Path) -> Vec<PathBuf> {
+    let entries =
+        std::fs::read_dir(dir).unwrap_or_else(|e| panic!("cannot list {}: {e}", dir.display()));
+    let mut out: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            matches!(
+                p.extension().and_then(|e| e.to_str()),
+                Some("pcap" | "pcapng" | "cap")
+            )
+        })
+        .collect();
+    out.sort();
+    out
 }

@@ -5,10 +5,14 @@
 use std::process::ExitCode;
 
 mod gen_consts;
+mod test;
 
 const USAGE: &str = "usage: cargo xtask <task> [options]
 
 tasks:
+  test [CARGO TEST ARGS]
+      Install what the tests need if missing (tshark, python3 dpkt/scapy), then run
+      cargo test --workspace.
   gen-consts [--registries DIR] [--check]
       Generate crates/pcapkit-{core,protocols}/src/consts/ from the IANA registries
       (default DIR: ../shared/registries) and xtask/data/. --check only reports stale files.";
@@ -18,6 +22,7 @@ fn main() -> ExitCode {
     let task = args.next();
     let rest: Vec<String> = args.collect();
     match task.as_deref() {
+        Some("test") => test::main(&rest),
         Some("gen-consts") => gen_consts::main(&rest),
         Some("help" | "-h" | "--help") => {
             println!("{USAGE}");

@@ -91,7 +91,13 @@ fn resolve(next: Next, data: &[u8]) -> Resolved {
         Next::End => Resolved::Raw(RawProto::None, None),
         Next::Raw(proto, note) => Resolved::Raw(proto, note),
         Next::Proto(id) => Resolved::Proto(id, RawProto::Named(id.name())),
-        Next::Link(t) => found(link::by_link_type(t), RawProto::LinkType(t)),
+        // A link type names a decoder or hands over to another table (raw IP link types
+        // go through the EtherType table); `by_link_type` never returns `Next::Link`.
+        Next::Link(t) => match link::by_link_type(t, data) {
+            Some(Next::Proto(id)) => Resolved::Proto(id, RawProto::LinkType(t)),
+            Some(next @ Next::EtherType(_)) => resolve(next, data),
+            _ => Resolved::Raw(RawProto::LinkType(t), None),
+        },
         Next::EtherType(t) => found(link::by_ethertype(t), RawProto::EtherType(t)),
         Next::IpProto(p) => found(internet::by_ip_proto(p), RawProto::TransType(p)),
         Next::Ports {
@@ -217,6 +223,31 @@ mod tests {
         let err = raw.error.as_ref().expect("error");
         assert_eq!(err.offset, 0);
         assert_eq!(err.layer, "Ethernet");
+        assert_eq!(raw.protocol, RawProto::LinkType(LinkType::ETHERNET));
         assert_eq!(p.protocols().to_string(), "Raw");
+    }
+
+    #[test]
+    fn raw_ip_link_type_goes_through_the_ethertype_table() {
+        let p = dissect(LinkType::RAW, &[0x45, 0, 0, 20], &DissectOptions::default());
+        let header = &p.layers()[0].header;
+        match link::by_ethertype(crate::consts::reg::EtherType(0x0800)) {
+            Some(_) => assert!(header.is_named("IPv4") || matches!(header, Protocol::Raw(_))),
+            None => {
+                let Protocol::Raw(raw) = header else {
+                    panic!("expected raw")
+                };
+                assert_eq!(
+                    raw.protocol,
+                    RawProto::EtherType(crate::consts::reg::EtherType(0x0800))
+                );
+            }
+        }
+        let p = dissect(LinkType::RAW, &[0x15, 0, 0, 20], &DissectOptions::default());
+        let Protocol::Raw(raw) = &p.layers()[0].header else {
+            panic!("expected raw")
+        };
+        assert_eq!(raw.protocol, RawProto::LinkType(LinkType::RAW));
+        assert_eq!(p.protocols().to_string(), "RAW");
     }
 }

@@ -126,6 +126,34 @@ use crate::{internet, link};
 protocols! {
     /// Ethernet II / IEEE 802.3.
     Ethernet => link::Ethernet,
+    /// IEEE 802.2 LLC.
+    Llc => link::Llc,
+    /// SNAP.
+    Snap => link::Snap,
+    /// 802.1Q customer VLAN tag.
+    Vlan => link::Vlan,
+    /// 802.1ad service VLAN tag.
+    STag => link::STag,
+    /// ARP (EtherType 0x0806).
+    Arp => link::Arp<'a>,
+    /// ARP under the RARP EtherType 0x8035.
+    Rarp => link::Rarp<'a>,
+    /// BSD loopback, link type NULL.
+    Loopback => link::Loopback,
+    /// BSD loopback, link type LOOP.
+    Loop => link::Loop,
+    /// Linux cooked capture v1.
+    Sll => link::Sll<'a>,
+    /// Linux cooked capture v2.
+    Sll2 => link::Sll2<'a>,
+    /// PPP.
+    Ppp => link::Ppp,
+    /// PPP over Ethernet.
+    Pppoe => link::Pppoe,
+    /// L2TPv2.
+    L2tp => link::L2tp,
+    /// OSPFv2 / OSPFv3.
+    Ospf => link::Ospf<'a>,
     /// IPv4.
     Ipv4 => internet::Ipv4<'a>,
     /// IPv6 with its extension headers.

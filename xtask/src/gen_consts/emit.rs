@@ -327,6 +327,13 @@ fn proto_mod_rs(mods: &[(String, Vec<&Registry>)], core: &[(String, Vec<&Registr
         "pub use pcapkit_core::consts::pcapng;\npub use pcapkit_core::consts::support;\n\
          pub use pcapkit_core::consts::RegistryEnum;\n\n",
     );
+    out.push_str("/// Every registry key (`GROUP__Class`), core's included.\n#[doc(hidden)]\npub const REGISTRY_KEYS: &[&str] = &[\n");
+    for (_, regs) in core.iter().chain(mods.iter()) {
+        for reg in regs {
+            let _ = writeln!(out, "{:?},", reg.key);
+        }
+    }
+    out.push_str("];\n\n");
     // Text of any registry by key: used by the golden / reference tests.
     out.push_str(
         "/// PyPCAPKit's text for `input` in registry `key` (`reg__EtherType`, `34525`), for\n\

@@ -38,6 +38,7 @@ pub fn by_ip_proto(p: TransType) -> Option<ProtoId> {
         TransType::IPX_in_IP => Some(ProtoId::Ipx),
         TransType::Mobility_Header => Some(ProtoId::Mh),
         TransType::HIP => Some(ProtoId::Hip),
+        TransType::OSPFIGP => Some(ProtoId::Ospf),
         _ => None,
     }
 }

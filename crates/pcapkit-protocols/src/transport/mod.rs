@@ -5,6 +5,8 @@ use crate::protocol::Transport;
 
 /// The application decoder registered for `port` on `transport`.
 pub fn by_port(transport: Transport, port: u16) -> Option<ProtoId> {
-    let _ = (transport, port);
-    None
+    match (transport, port) {
+        (Transport::Udp, 1701) => Some(ProtoId::L2tp),
+        _ => None,
+    }
 }

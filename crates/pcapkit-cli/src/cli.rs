@@ -1,0 +1,220 @@
+//! The command line: PyPCAPKit's options plus pcapkit-rs's additions.
+
+use std::path::PathBuf;
+
+use clap::Parser;
+use pcapkit::{ExtractOptions, PacketMode};
+
+const EXAMPLES: &str = "\
+Examples:
+  pcapkit-cli in.pcap -f json -o out -a      dissect in.pcap into out.json
+  pcapkit-cli in.pcap -j -o -                JSON on standard output
+  pcapkit-cli in.pcap --jsonl -o - | jq .protocols
+                                             one JSON object per frame, for jq/DuckDB
+  pcapkit-cli in.pcap -p -F -o frames        one plist file per frame in frames/
+  pcapkit-cli in.pcap -L link -t -o -        tree text, decoding only the link layer
+  pcapkit-cli in.pcap -f pcap -o copy.pcap   rewrite the frames as PCAP
+  tcpdump -w - | pcapkit-cli - -j -o live    read standard input until it ends
+  pcapkit-cli big.pcap --nofile              dissect only (timing, validation)
+
+Without -a no extension is added: `-o out` writes a file named `out`.
+Format precedence: -f, then --jsonl, -j, -p, -t; default tree.";
+
+/// PyPCAPKit-compatible command line: read a PCAP/PCAPNG capture, dissect every
+/// frame, write JSON, JSON Lines, plist, tree text or PCAP.
+#[derive(Debug, Parser)]
+#[command(name = "pcapkit-cli", version, after_help = EXAMPLES)]
+pub struct Args {
+    /// The capture to read (`-` for standard input, read until it ends)
+    #[arg(value_name = "input-file-name")]
+    pub input: String,
+
+    /// Output file name (a directory with -F; `-` for standard output)
+    #[arg(
+        short = 'o',
+        long = "output",
+        value_name = "file-name",
+        default_value = "out"
+    )]
+    pub output: String,
+
+    /// Output format: json, jsonl, plist, tree, pcap (also xml, txt, cap)
+    #[arg(short = 'f', long = "format", value_name = "format")]
+    pub format: Option<String>,
+
+    /// Write JSON
+    #[arg(short = 'j', long = "json")]
+    pub json: bool,
+
+    /// Write an Apple XML property list
+    #[arg(short = 'p', long = "plist")]
+    pub plist: bool,
+
+    /// Write tree text
+    #[arg(short = 't', long = "tree")]
+    pub tree: bool,
+
+    /// Write JSON Lines: one object per block
+    #[arg(long = "jsonl")]
+    pub jsonl: bool,
+
+    /// Append the format's extension to the output (and `.pcap` to an input without one)
+    #[arg(short = 'a', long = "auto-extension")]
+    pub auto_extension: bool,
+
+    /// Print each frame's protocol chain as it is read
+    #[arg(short = 'v', long = "verbose")]
+    pub verbose: bool,
+
+    /// No progress bar and no messages (errors are still reported)
+    #[arg(short = 'q', long = "quiet", conflicts_with = "verbose")]
+    pub quiet: bool,
+
+    /// One output file per block in the directory given by -o
+    #[arg(short = 'F', long = "files")]
+    pub files: bool,
+
+    /// Dissect only, write no output
+    #[arg(long = "nofile")]
+    pub nofile: bool,
+
+    /// Extraction engine: default (pcapkit), dpkt, scapy, pyshark, server, pipeline
+    #[arg(
+        short = 'E',
+        long = "engine",
+        value_name = "PKG",
+        default_value = "default"
+    )]
+    pub engine: String,
+
+    /// Stop decoding after this protocol (e.g. IPv4, TCP; the rest is raw)
+    #[arg(short = 'P', long = "protocol", value_name = "PROTOCOL")]
+    pub protocol: Option<String>,
+
+    /// Stop decoding after this layer: link, internet, transport, application
+    #[arg(short = 'L', long = "layer", value_name = "LAYER")]
+    pub layer: Option<String>,
+
+    /// Which `packet` bytes to write: all (every layer), frame (the frame's only), none
+    #[arg(long = "packet", value_name = "WHICH", default_value = "all",
+          value_parser = ["all", "frame", "none"])]
+    pub packet: String,
+
+    /// Save a copy of what is read from standard input
+    #[arg(short = 'B', long = "buffer-save")]
+    pub buffer_save: bool,
+
+    /// Where -B saves standard input (default: a temporary file)
+    #[arg(short = 'O', long = "buffer-path", value_name = "file-name")]
+    pub buffer_path: Option<PathBuf>,
+
+    /// Reassemble IPv4 fragments (not implemented yet)
+    #[arg(long = "ipv4")]
+    pub ipv4: bool,
+
+    /// Reassemble IPv6 fragments (not implemented yet)
+    #[arg(long = "ipv6")]
+    pub ipv6: bool,
+
+    /// Reassemble IPv4 and IPv6 fragments (not implemented yet)
+    #[arg(long = "ip")]
+    pub ip: bool,
+
+    /// Reassemble TCP streams (not implemented yet)
+    #[arg(long = "tcp")]
+    pub tcp: bool,
+
+    /// Report incomplete reassembled datagrams too (default)
+    #[arg(long = "strict", overrides_with = "no_strict")]
+    pub strict: bool,
+
+    /// Report complete reassembled datagrams only
+    #[arg(long = "no-strict", overrides_with = "strict")]
+    pub no_strict: bool,
+
+    /// Trace TCP flows into this directory (needs --tcp; not implemented yet)
+    #[arg(long = "trace", value_name = "DIR")]
+    pub trace: Option<PathBuf>,
+
+    /// Format of the flow files: pcap, json, jsonl, plist, tree
+    #[arg(long = "trace-format", value_name = "format", default_value = "pcap")]
+    pub trace_format: String,
+
+    /// Byte order of PCAP flow files: little, big, native
+    #[arg(
+        long = "trace-byteorder",
+        value_name = "ORDER",
+        default_value = "native"
+    )]
+    pub trace_byteorder: String,
+
+    /// Nanosecond timestamps in PCAP flow files
+    #[arg(long = "trace-nanosecond")]
+    pub trace_nanosecond: bool,
+
+    /// Worker threads of the multi-threaded engines (not implemented yet)
+    #[arg(long = "threads", value_name = "N")]
+    pub threads: Option<usize>,
+}
+
+impl Args {
+    /// The output format name, by precedence `-f`, `--jsonl`, `-j`, `-p`, `-t`.
+    pub fn format(&self) -> &str {
+        if let Some(f) = &self.format {
+            f
+        } else if self.jsonl {
+            pcapkit::JSONL
+        } else if self.json {
+            pcapkit::JSON
+        } else if self.plist {
+            pcapkit::PLIST
+        } else {
+            pcapkit::TREE
+        }
+    }
+
+    /// Whether the output goes to standard output.
+    pub fn to_stdout(&self) -> bool {
+        self.output == "-" && !self.nofile
+    }
+
+    /// The extraction options (without callbacks): PyPCAPKit's CLI never stores frames.
+    pub fn options(&self) -> ExtractOptions {
+        let packets = PacketMode::from_name(&self.packet).unwrap_or_default();
+        let mut o = ExtractOptions::new(self.input.as_str())
+            .fout(self.output.as_str())
+            .format(self.format())
+            .extension(self.auto_extension)
+            .files(self.files)
+            .nofile(self.nofile)
+            .store(false)
+            .engine(self.engine.as_str())
+            .packets(packets)
+            .buffer_save(self.buffer_save)
+            .ip(self.ip)
+            .ipv4(self.ipv4)
+            .ipv6(self.ipv6)
+            .tcp(self.tcp)
+            .strict(!self.no_strict)
+            .trace(self.trace.is_some())
+            .trace_format(self.trace_format.as_str())
+            .trace_byteorder(self.trace_byteorder.as_str())
+            .trace_nanosecond(self.trace_nanosecond);
+        if let Some(p) = &self.protocol {
+            o = o.protocol(p.as_str());
+        }
+        if let Some(l) = &self.layer {
+            o = o.layer(l.as_str());
+        }
+        if let Some(p) = &self.buffer_path {
+            o = o.buffer_path(p);
+        }
+        if let Some(d) = &self.trace {
+            o = o.trace_fout(d);
+        }
+        if let Some(n) = self.threads {
+            o = o.threads(n);
+        }
+        o
+    }
+}

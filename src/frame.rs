@@ -1,0 +1,167 @@
+//! Frames as the Extractor hands them out: borrowed ([`FrameRef`], for callbacks) and
+//! owned ([`Frame`], for iteration and `store`).
+
+use std::fmt;
+use std::sync::Arc;
+
+use pcapkit_core::{
+    FrameMeta, LinkType, OwnedFrame, PcapRecordHeader, Precision, RawFrame, Timestamp,
+};
+use pcapkit_dump::{FrameDoc, PacketMode};
+use pcapkit_protocols::{DissectOptions, Packet, dissect};
+use serde::Serialize;
+
+/// A frame and its dissection, borrowed from the reader: what per-frame callbacks
+/// (`verbose_with`) receive. Nothing is copied.
+pub struct FrameRef<'r, 'p> {
+    pub(crate) raw: &'r RawFrame<'r>,
+    pub(crate) packet: &'p Packet<'r>,
+}
+
+impl<'r> FrameRef<'r, '_> {
+    /// 1-based frame number.
+    pub fn number(&self) -> u64 {
+        self.raw.number
+    }
+
+    /// The frame as read (timestamp, lengths, link type, container metadata, bytes).
+    pub fn raw(&self) -> &RawFrame<'r> {
+        self.raw
+    }
+
+    /// The dissected layers.
+    pub fn packet(&self) -> &Packet<'r> {
+        self.packet
+    }
+
+    /// The protocol chain (`Ethernet:IPv4:TCP`).
+    pub fn protocols(&self) -> String {
+        self.packet.protocols().to_string()
+    }
+
+    /// The captured bytes.
+    pub fn data(&self) -> &'r [u8] {
+        self.raw.data
+    }
+
+    /// Absolute byte offset of the frame's record in the input.
+    pub fn offset(&self) -> u64 {
+        self.raw.offset
+    }
+
+    /// The frame's block, for serialization with any serde format.
+    pub fn doc(&self, packets: PacketMode) -> FrameDoc<'_, 'r, 'r> {
+        FrameDoc::new(self.raw, self.packet, packets)
+    }
+}
+
+impl fmt::Debug for FrameRef<'_, '_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("FrameRef")
+            .field("number", &self.raw.number)
+            .field("protocols", &self.packet.protocols().to_string())
+            .finish_non_exhaustive()
+    }
+}
+
+/// A frame kept after the reader moved on (`store`, iteration): the bytes and
+/// record fields are owned; [`Frame::packet`] dissects the bytes again on demand
+/// (microseconds; the result is identical to what the output shows).
+#[derive(Clone, Debug)]
+pub struct Frame {
+    raw: OwnedFrame,
+    record: Option<PcapRecordHeader>,
+    protocols: String,
+    dissect: Arc<DissectOptions>,
+    packets: PacketMode,
+}
+
+impl Frame {
+    pub(crate) fn new(
+        frame: &FrameRef<'_, '_>,
+        dissect: &Arc<DissectOptions>,
+        packets: PacketMode,
+    ) -> Self {
+        Self {
+            raw: frame.raw.to_owned_frame(),
+            record: match frame.raw.meta {
+                FrameMeta::Pcap(rec) => Some(rec),
+                _ => None,
+            },
+            protocols: frame.protocols(),
+            dissect: Arc::clone(dissect),
+            packets,
+        }
+    }
+
+    /// 1-based frame number.
+    pub fn number(&self) -> u64 {
+        self.raw.number
+    }
+
+    /// When the frame was captured.
+    pub fn timestamp(&self) -> Timestamp {
+        self.raw.timestamp
+    }
+
+    /// How finely the timestamp was captured.
+    pub fn precision(&self) -> Precision {
+        self.raw.precision
+    }
+
+    /// Link type of the frame.
+    pub fn link_type(&self) -> LinkType {
+        self.raw.link_type
+    }
+
+    /// Bytes captured.
+    pub fn caplen(&self) -> u32 {
+        self.raw.caplen
+    }
+
+    /// Length on the wire.
+    pub fn origlen(&self) -> u32 {
+        self.raw.origlen
+    }
+
+    /// The captured bytes.
+    pub fn data(&self) -> &[u8] {
+        &self.raw.data
+    }
+
+    /// The protocol chain (`Ethernet:IPv4:TCP`).
+    pub fn protocols(&self) -> &str {
+        &self.protocols
+    }
+
+    /// Whether the chain contains `name` (a chain token or alias such as `IP`, any
+    /// case): PyPCAPKit's `'TCP' in frame`.
+    pub fn contains(&self, name: &str) -> bool {
+        self.packet().protocols().contains(name)
+    }
+
+    /// The frame as a borrowed raw frame (PCAP record fields kept; PCAPNG block
+    /// metadata is not stored).
+    pub fn raw(&self) -> RawFrame<'_> {
+        let mut raw = self.raw.as_raw();
+        if let Some(rec) = self.record {
+            raw.meta = FrameMeta::Pcap(rec);
+        }
+        raw
+    }
+
+    /// The dissected layers (dissects the stored bytes again, with the extraction's
+    /// `layer`/`protocol` limits).
+    pub fn packet(&self) -> Packet<'_> {
+        dissect(self.raw.link_type, &self.raw.data, &self.dissect)
+    }
+}
+
+impl Serialize for Frame {
+    /// The frame's block (`frame_info`, `time`, ..., layers, `protocols`, `packet`).
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let raw = self.raw();
+        let packet = self.packet();
+        FrameDoc::new(&raw, &packet, self.packets).serialize(s)
+    }
+}

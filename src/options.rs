@@ -1,0 +1,536 @@
+//! [`ExtractOptions`]: every option of PyPCAPKit's `extract()`, with its names and
+//! defaults, as a builder.
+
+use std::fmt;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+
+use pcapkit_dump::PacketMode;
+
+use crate::error::{Error, Result};
+use crate::frame::FrameRef;
+
+/// Where frames come from.
+pub enum Input {
+    /// A capture file.
+    Path(PathBuf),
+    /// Standard input (`-`), read until end of file.
+    Stdin,
+    /// Any reader; `name` is what [`crate::Extractor::input`] reports.
+    Reader {
+        /// The byte stream.
+        reader: Box<dyn Read + Send>,
+        /// A name for messages (e.g. the file it came from).
+        name: String,
+    },
+}
+
+impl fmt::Debug for Input {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Input::Path(p) => f.debug_tuple("Path").field(p).finish(),
+            Input::Stdin => f.write_str("Stdin"),
+            Input::Reader { name, .. } => f.debug_struct("Reader").field("name", name).finish(),
+        }
+    }
+}
+
+impl<P: AsRef<Path>> From<P> for Input {
+    /// A path; `-` means standard input.
+    fn from(p: P) -> Self {
+        let p = p.as_ref();
+        if p == Path::new("-") {
+            Input::Stdin
+        } else {
+            Input::Path(p.to_path_buf())
+        }
+    }
+}
+
+/// Where the output goes.
+pub enum Output {
+    /// A file (or, with `files`, a directory of per-block files).
+    Path(PathBuf),
+    /// Standard output (`-`).
+    Stdout,
+    /// Any writer; `name` is what [`crate::Extractor::output`] reports.
+    Writer {
+        /// The byte sink.
+        writer: Box<dyn Write + Send>,
+        /// A name for messages.
+        name: String,
+    },
+}
+
+impl fmt::Debug for Output {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Output::Path(p) => f.debug_tuple("Path").field(p).finish(),
+            Output::Stdout => f.write_str("Stdout"),
+            Output::Writer { name, .. } => f.debug_struct("Writer").field("name", name).finish(),
+        }
+    }
+}
+
+impl<P: AsRef<Path>> From<P> for Output {
+    /// A path; `-` means standard output.
+    fn from(p: P) -> Self {
+        let p = p.as_ref();
+        if p == Path::new("-") {
+            Output::Stdout
+        } else {
+            Output::Path(p.to_path_buf())
+        }
+    }
+}
+
+/// A per-frame callback (PyPCAPKit's callable `verbose`).
+pub type FrameCallback = Box<dyn FnMut(&FrameRef<'_, '_>) + Send>;
+
+/// What `verbose` does.
+#[derive(Default)]
+pub enum Verbose {
+    /// Nothing.
+    #[default]
+    Off,
+    /// Prints `Frame {n:>3}: {chain}` to standard output per frame, like PyPCAPKit.
+    Print,
+    /// Calls this function once per frame.
+    Callback(FrameCallback),
+}
+
+impl fmt::Debug for Verbose {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Verbose::Off => "Off",
+            Verbose::Print => "Print",
+            Verbose::Callback(_) => "Callback(..)",
+        })
+    }
+}
+
+impl From<bool> for Verbose {
+    fn from(on: bool) -> Self {
+        if on { Verbose::Print } else { Verbose::Off }
+    }
+}
+
+/// Options of [`crate::extract`]: PyPCAPKit's names and defaults, plus our additions
+/// (`packets`, `interrupt`, `threads`, PCAP output byte order).
+///
+/// ```
+/// use pcapkit::{ExtractOptions, JSON, LINK};
+///
+/// let opts = ExtractOptions::new("in.pcap")
+///     .fout("out")
+///     .format(JSON)
+///     .layer(LINK)
+///     .store(false);
+/// assert_eq!(opts.format_name(), "json");
+/// ```
+#[derive(Debug)]
+pub struct ExtractOptions {
+    pub(crate) fin: Input,
+    pub(crate) fout: Output,
+    pub(crate) format: String,
+    pub(crate) auto: bool,
+    pub(crate) extension: bool,
+    pub(crate) store: bool,
+    pub(crate) files: bool,
+    pub(crate) nofile: bool,
+    pub(crate) verbose: Verbose,
+    pub(crate) engine: String,
+    pub(crate) layer: Option<String>,
+    pub(crate) protocol: Option<String>,
+    pub(crate) ip: bool,
+    pub(crate) ipv4: bool,
+    pub(crate) ipv6: bool,
+    pub(crate) tcp: bool,
+    pub(crate) strict: bool,
+    pub(crate) trace: bool,
+    pub(crate) trace_fout: PathBuf,
+    pub(crate) trace_format: String,
+    pub(crate) trace_byteorder: String,
+    pub(crate) trace_nanosecond: bool,
+    pub(crate) buffer_save: bool,
+    pub(crate) buffer_path: Option<PathBuf>,
+    pub(crate) packets: PacketMode,
+    pub(crate) byteorder: String,
+    pub(crate) nanosecond: Option<bool>,
+    pub(crate) threads: Option<usize>,
+    pub(crate) interrupt: Option<Arc<AtomicBool>>,
+}
+
+impl Default for ExtractOptions {
+    /// PyPCAPKit's defaults: `fin = "in.pcap"`, `fout = "out"`, `format = "tree"`,
+    /// `auto`, `extension`, `store` and `strict` on, everything else off.
+    fn default() -> Self {
+        Self {
+            fin: Input::Path(PathBuf::from("in.pcap")),
+            fout: Output::Path(PathBuf::from("out")),
+            format: crate::TREE.to_owned(),
+            auto: true,
+            extension: true,
+            store: true,
+            files: false,
+            nofile: false,
+            verbose: Verbose::Off,
+            engine: crate::PCAPKit.to_owned(),
+            layer: None,
+            protocol: None,
+            ip: false,
+            ipv4: false,
+            ipv6: false,
+            tcp: false,
+            strict: true,
+            trace: false,
+            trace_fout: PathBuf::from("./tmp"),
+            trace_format: crate::PCAP.to_owned(),
+            trace_byteorder: "native".to_owned(),
+            trace_nanosecond: false,
+            buffer_save: false,
+            buffer_path: None,
+            packets: PacketMode::All,
+            byteorder: "native".to_owned(),
+            nanosecond: None,
+            threads: None,
+            interrupt: None,
+        }
+    }
+}
+
+macro_rules! flag {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[must_use]
+        pub fn $name(mut self, on: bool) -> Self {
+            self.$name = on;
+            self
+        }
+    };
+}
+
+impl ExtractOptions {
+    /// Defaults with `fin` set (a path; `-` for standard input).
+    pub fn new(fin: impl Into<Input>) -> Self {
+        Self::default().fin(fin)
+    }
+
+    /// The input: a path (`-` = standard input) or an [`Input`].
+    #[must_use]
+    pub fn fin(mut self, fin: impl Into<Input>) -> Self {
+        self.fin = fin.into();
+        self
+    }
+
+    /// Reads the capture from any reader; `name` is used in messages.
+    #[must_use]
+    pub fn fin_reader(
+        mut self,
+        reader: impl Read + Send + 'static,
+        name: impl Into<String>,
+    ) -> Self {
+        self.fin = Input::Reader {
+            reader: Box::new(reader),
+            name: name.into(),
+        };
+        self
+    }
+
+    /// The output: a path (`-` = standard output; with `files`, a directory). Default
+    /// `out`.
+    #[must_use]
+    pub fn fout(mut self, fout: impl Into<Output>) -> Self {
+        self.fout = fout.into();
+        self
+    }
+
+    /// Writes the output to any writer; `name` is used in messages.
+    #[must_use]
+    pub fn fout_writer(
+        mut self,
+        writer: impl Write + Send + 'static,
+        name: impl Into<String>,
+    ) -> Self {
+        self.fout = Output::Writer {
+            writer: Box::new(writer),
+            name: name.into(),
+        };
+        self
+    }
+
+    /// Output format: `json`, `jsonl`, `plist`, `tree` (default) or `pcap`, any case;
+    /// PyPCAPKit's aliases `xml`, `txt`, `cap` work too. Checked by
+    /// [`crate::extract`] unless `nofile`.
+    #[must_use]
+    pub fn format(mut self, format: impl Into<String>) -> Self {
+        self.format = format.into();
+        self
+    }
+
+    /// The format as given.
+    pub fn format_name(&self) -> &str {
+        &self.format
+    }
+
+    flag!(
+        /// `true` (default): [`crate::extract`] runs to the end of the input. `false`:
+        /// the caller iterates (`Iterator`) or calls [`crate::Extractor::run`].
+        auto
+    );
+    flag!(
+        /// Append `.pcap` to an input path without a capture extension when that file
+        /// exists, and the format's extension to the output unless it already ends with
+        /// it (default on).
+        extension
+    );
+    flag!(
+        /// Keep every frame in memory ([`crate::Extractor::frames`]; default on).
+        store
+    );
+    flag!(
+        /// One output file per block in the directory `fout`: `Frame 1.json`, ...
+        files
+    );
+    flag!(
+        /// No output at all.
+        nofile
+    );
+
+    /// `true`: print `Frame   1: Ethernet:IPv4:TCP` per frame; `false`: quiet (default).
+    #[must_use]
+    pub fn verbose(mut self, on: bool) -> Self {
+        self.verbose = on.into();
+        self
+    }
+
+    /// Calls `f` once per frame (PyPCAPKit's callable `verbose`).
+    #[must_use]
+    pub fn verbose_with(mut self, f: impl FnMut(&FrameRef<'_, '_>) + Send + 'static) -> Self {
+        self.verbose = Verbose::Callback(Box::new(f));
+        self
+    }
+
+    /// Engine: `default` (alias `pcapkit`), `dpkt`, `scapy`, `pyshark`, `server`,
+    /// `pipeline`, any case.
+    #[must_use]
+    pub fn engine(mut self, engine: impl Into<String>) -> Self {
+        self.engine = engine.into();
+        self
+    }
+
+    /// Stop decoding after this layer (`Link`, `Internet`, `Transport`,
+    /// `Application`, or `None` for no limit; any case): the rest of each frame is
+    /// `raw`.
+    #[must_use]
+    pub fn layer(mut self, layer: impl Into<String>) -> Self {
+        self.layer = Some(layer.into());
+        self
+    }
+
+    /// Stop decoding after this protocol (chain token or alias such as `IP`, any
+    /// case); `null`/`none` for no limit.
+    #[must_use]
+    pub fn protocol(mut self, protocol: impl Into<String>) -> Self {
+        self.protocol = Some(protocol.into());
+        self
+    }
+
+    flag!(
+        /// IPv4 and IPv6 reassembly (shorthand for `ipv4` + `ipv6`).
+        ip
+    );
+    flag!(
+        /// IPv4 reassembly.
+        ipv4
+    );
+    flag!(
+        /// IPv6 reassembly.
+        ipv6
+    );
+    flag!(
+        /// TCP reassembly (and, with `trace`, TCP flow tracing).
+        tcp
+    );
+    flag!(
+        /// Report incomplete reassembled datagrams too (default on).
+        strict
+    );
+    flag!(
+        /// TCP flow tracing (needs `tcp`).
+        trace
+    );
+
+    /// Directory of the per-flow trace files (default `./tmp`).
+    #[must_use]
+    pub fn trace_fout(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.trace_fout = dir.into();
+        self
+    }
+
+    /// Format of the trace files (default `pcap`).
+    #[must_use]
+    pub fn trace_format(mut self, format: impl Into<String>) -> Self {
+        self.trace_format = format.into();
+        self
+    }
+
+    /// Byte order of PCAP trace files: `little`, `big` or `native` (default).
+    #[must_use]
+    pub fn trace_byteorder(mut self, order: impl Into<String>) -> Self {
+        self.trace_byteorder = order.into();
+        self
+    }
+
+    flag!(
+        /// Nanosecond timestamps in PCAP trace files.
+        trace_nanosecond
+    );
+    flag!(
+        /// Save a copy of everything read from standard input to `buffer_path`.
+        buffer_save
+    );
+
+    /// Where `buffer_save` writes (default: a file in the temporary directory).
+    #[must_use]
+    pub fn buffer_path(mut self, path: impl Into<PathBuf>) -> Self {
+        self.buffer_path = Some(path.into());
+        self
+    }
+
+    /// Which `packet` bytes the frame blocks carry: all layers (default), the frame's
+    /// only, or none.
+    #[must_use]
+    pub fn packets(mut self, mode: PacketMode) -> Self {
+        self.packets = mode;
+        self
+    }
+
+    /// Byte order of PCAP output: `little`, `big` or `native` (default).
+    #[must_use]
+    pub fn byteorder(mut self, order: impl Into<String>) -> Self {
+        self.byteorder = order.into();
+        self
+    }
+
+    /// Nanosecond timestamps in PCAP output; default: as captured.
+    #[must_use]
+    pub fn nanosecond(mut self, on: bool) -> Self {
+        self.nanosecond = Some(on);
+        self
+    }
+
+    /// Worker threads of the multi-threaded engines (default: available cores).
+    #[must_use]
+    pub fn threads(mut self, n: usize) -> Self {
+        self.threads = Some(n);
+        self
+    }
+
+    /// A flag that stops extraction between frames when set (e.g. from a Ctrl-C
+    /// handler); the output is closed and [`Error::Interrupted`] returned.
+    #[must_use]
+    pub fn interrupt(mut self, flag: Arc<AtomicBool>) -> Self {
+        self.interrupt = Some(flag);
+        self
+    }
+}
+
+/// An extraction engine.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Engine {
+    /// The native dissector (`default`, alias `pcapkit`).
+    Default,
+    /// dpkt through `python3`.
+    Dpkt,
+    /// scapy through `python3`.
+    Scapy,
+    /// Wireshark's dissectors through `tshark`.
+    PyShark,
+    /// Native, multi-threaded, flow-sharded.
+    Server,
+    /// Native, multi-threaded pipeline.
+    Pipeline,
+}
+
+impl Engine {
+    /// Parses an engine name, ignoring case (`pcapkit` = `default`).
+    pub fn from_name(name: &str) -> Result<Self> {
+        Ok(match name.trim().to_ascii_lowercase().as_str() {
+            "default" | "pcapkit" | "" => Engine::Default,
+            "dpkt" => Engine::Dpkt,
+            "scapy" => Engine::Scapy,
+            "pyshark" => Engine::PyShark,
+            "server" => Engine::Server,
+            "pipeline" => Engine::Pipeline,
+            _ => return Err(Error::UnknownEngine(name.to_owned())),
+        })
+    }
+
+    /// The engine's name, as the constants spell it.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Engine::Default => crate::PCAPKit,
+            Engine::Dpkt => crate::DPKT,
+            Engine::Scapy => crate::Scapy,
+            Engine::PyShark => crate::PyShark,
+            Engine::Server => crate::MPServer,
+            Engine::Pipeline => crate::MPPipeline,
+        }
+    }
+
+    /// `Ok` if this build can run the engine, else why not.
+    pub fn check_available(self) -> Result<()> {
+        let reason = match self {
+            Engine::Default => return Ok(()),
+            Engine::Server | Engine::Pipeline => {
+                "the multi-threaded engines are not implemented yet"
+            }
+            Engine::Dpkt => "the dpkt engine (python3 + dpkt) is not implemented yet",
+            Engine::Scapy => "the scapy engine (python3 + scapy) is not implemented yet",
+            Engine::PyShark => "the pyshark engine (tshark) is not implemented yet",
+        };
+        Err(Error::EngineNotAvailable {
+            engine: self.name(),
+            reason,
+        })
+    }
+}
+
+impl fmt::Display for Engine {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn engines() {
+        assert_eq!(Engine::from_name("PCAPKit").unwrap(), Engine::Default);
+        assert_eq!(Engine::from_name("Default").unwrap(), Engine::Default);
+        assert_eq!(Engine::from_name("pipeline").unwrap(), Engine::Pipeline);
+        assert!(matches!(
+            Engine::from_name("tcpdump"),
+            Err(Error::UnknownEngine(n)) if n == "tcpdump"
+        ));
+        assert!(Engine::Default.check_available().is_ok());
+        let e = Engine::Server.check_available().unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "engine \"server\" is not available: the multi-threaded engines are not \
+             implemented yet; use engine \"default\""
+        );
+    }
+
+    #[test]
+    fn dash_means_standard_streams() {
+        assert!(matches!(Input::from("-"), Input::Stdin));
+        assert!(matches!(Output::from("-"), Output::Stdout));
+        assert!(matches!(Input::from("a.pcap"), Input::Path(p) if p == Path::new("a.pcap")));
+    }
+}
