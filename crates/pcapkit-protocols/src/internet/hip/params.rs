@@ -354,7 +354,7 @@ pub enum HipParamBody<'a> {
         /// Domain identifier.
         di: &'a [u8],
     },
-    /// HIT_SUITE_LIST (715): suite IDs.
+    /// HIT_SUITE_LIST (715): suite IDs (one per byte, in its four high-order bits).
     HitSuiteList(&'a [u8]),
     /// CERT (768).
     Cert {
@@ -784,7 +784,8 @@ impl Serialize for HipParam<'_> {
                 m.serialize_entry("di", &Bytes(di))?;
             }
             HipParamBody::HitSuiteList(d) => {
-                m.serialize_entry("suite_id", &u8s(d, |v| HITSuite(v as u8)))?;
+                // RFC 7401 §5.2.10: the suite ID is in the four high-order bits.
+                m.serialize_entry("suite_id", &u8s(d, |v| HITSuite((v >> 4) as u8)))?;
             }
             HipParamBody::Cert {
                 cert_group,
