@@ -3,6 +3,7 @@
 
 use serde_json::Value;
 
+mod internet;
 mod link;
 
 /// One tshark field and where we keep it.
@@ -19,7 +20,10 @@ pub struct Rule {
 
 /// All rules of all families.
 pub fn all() -> Vec<&'static Rule> {
-    [link::RULES].into_iter().flatten().collect()
+    [link::RULES, internet::RULES]
+        .into_iter()
+        .flatten()
+        .collect()
 }
 
 // ---- helpers shared by the rule files ----
