@@ -24,6 +24,7 @@ pub fn all() -> Vec<(&'static str, Vec<u8>)> {
         ("le-us.pcap", le_us_pcap()),
         ("be-ns.pcap", be_ns_pcap()),
         ("multi-section.pcapng", multi_section_pcapng()),
+        ("internet.pcap", crate::inet_frames::internet_pcap()),
     ]
 }
 

@@ -129,7 +129,7 @@ impl<'a> Extract<'a> for Raw {
     }
 }
 
-use crate::{application, link, transport};
+use crate::{application, internet, link, transport};
 
 protocols! {
     /// Ethernet II / IEEE 802.3.
@@ -162,6 +162,26 @@ protocols! {
     L2tp => link::L2tp,
     /// OSPFv2 / OSPFv3.
     Ospf => link::Ospf<'a>,
+    /// IPv4.
+    Ipv4 => internet::Ipv4<'a>,
+    /// IPv6 with its extension headers.
+    Ipv6 => internet::Ipv6<'a>,
+    /// IPv6 Hop-by-Hop Options on its own (after IPv4 or AH).
+    Hopopt => internet::Hopopt<'a>,
+    /// IPv6 Destination Options on its own.
+    Ipv6Opts => internet::Ipv6Opts<'a>,
+    /// IPv6 Routing header on its own.
+    Ipv6Route => internet::Ipv6Route<'a>,
+    /// IPv6 Fragment header on its own.
+    Ipv6Frag => internet::Ipv6Frag,
+    /// IP Authentication Header.
+    Ah => internet::Ah<'a>,
+    /// Mobility Header.
+    Mh => internet::Mh<'a>,
+    /// Host Identity Protocol.
+    Hip => internet::Hip<'a>,
+    /// Novell IPX.
+    Ipx => internet::Ipx,
     /// Transmission Control Protocol.
     Tcp => transport::Tcp<'a>,
     /// User Datagram Protocol.

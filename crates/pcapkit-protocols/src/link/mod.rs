@@ -102,6 +102,9 @@ pub fn by_ethertype(t: EtherType) -> Option<ProtoId> {
         }
         ETHERTYPE_PPPOE_DISCOVERY | ETHERTYPE_PPPOE_SESSION => Some(ProtoId::Pppoe),
         EtherType::Point_to_Point_Protocol => Some(ProtoId::Ppp),
+        EtherType::Internet_Protocol_version_4 => Some(ProtoId::Ipv4),
+        EtherType::Internet_Protocol_version_6 => Some(ProtoId::Ipv6),
+        ETHERTYPE_IPX => Some(ProtoId::Ipx),
         _ => None,
     }
 }
