@@ -50,11 +50,15 @@ pub fn sniff_payload(data: &[u8]) -> Option<ProtoId> {
 }
 
 /// Whether the decoder `id`, selected by port, should decode `data` (it can start one
-/// of its messages). Decoders of other families always claim.
+/// of its messages). IPv6 (Teredo, UDP 3544) needs version 6 in the first nibble; other
+/// decoders always claim.
 pub fn claims(id: ProtoId, data: &[u8]) -> bool {
     match id {
         ProtoId::Ftp => ftp::claims(data),
         ProtoId::Http => http::claims(data),
+        // Teredo: a bare IPv6 packet (origin indication and authentication headers, and
+        // bubbles without a payload, are left raw).
+        ProtoId::Ipv6 => data.first().is_some_and(|b| b >> 4 == 6),
         _ => true,
     }
 }

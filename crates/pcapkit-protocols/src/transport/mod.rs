@@ -11,13 +11,15 @@ pub use udp::Udp;
 use crate::ProtoId;
 use crate::protocol::Transport;
 
-/// The application decoder registered for `port` on `transport` (PyPCAPKit's table:
-/// TCP 21 FTP, TCP 80 and UDP 80 HTTP).
+/// The decoder registered for `port` on `transport`: PyPCAPKit's table (TCP 21 FTP,
+/// TCP 80 and UDP 80 HTTP), L2TP on UDP 1701, and Teredo (IPv6 in UDP, RFC 4380) on
+/// UDP 3544 as Wireshark decodes it.
 pub fn by_port(transport: Transport, port: u16) -> Option<ProtoId> {
     match (transport, port) {
         (Transport::Tcp, 21) => Some(ProtoId::Ftp),
         (Transport::Tcp | Transport::Udp, 80) => Some(ProtoId::Http),
         (Transport::Udp, 1701) => Some(ProtoId::L2tp),
+        (Transport::Udp, 3544) => Some(ProtoId::Ipv6),
         _ => None,
     }
 }
@@ -34,5 +36,7 @@ mod tests {
         assert_eq!(by_port(Transport::Udp, 80), Some(ProtoId::Http));
         assert_eq!(by_port(Transport::Tcp, 443), None);
         assert_eq!(by_port(Transport::Udp, 1701), Some(ProtoId::L2tp));
+        assert_eq!(by_port(Transport::Udp, 3544), Some(ProtoId::Ipv6));
+        assert_eq!(by_port(Transport::Tcp, 3544), None);
     }
 }

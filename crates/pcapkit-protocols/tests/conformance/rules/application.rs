@@ -1,61 +1,22 @@
-//! Conformance rules for the application family (HTTP/1.x, HTTP/2, FTP): tshark field ->
-//! our layer key and value.
+//! Conformance rules for the application family (HTTP/1.x, HTTP/2, FTP).
 //!
-//! Written before the harness landed on main, in the same style as `link.rs`: it
-//! assumes `Rule { field, key, get: fn(&Value) -> Option<String> }` in `rules/mod.rs` and
-//! uses local helpers. tshark reports the HTTP/2 fields of every frame of a segment
-//! joined with `,`; our `frames` list gives the same.
+//! tshark reports the HTTP/2 fields of every frame of a segment joined with `,`; our
+//! `frames` list gives the same. FTP fields describe the first line of a payload, as
+//! tshark's do.
 
 use serde_json::Value;
 
-use super::Rule;
+use super::{Rule, at, field, text};
 
-/// The number between the brackets of an enum text (`Frame::DATA [0]` -> 0), or the
-/// value itself when it is a number.
-fn num(v: &Value) -> Option<u64> {
-    match v {
-        Value::Number(n) => n.as_u64(),
-        Value::String(s) => s
-            .rsplit_once('[')
-            .and_then(|(_, r)| r.strip_suffix(']'))
-            .and_then(|n| n.parse().ok()),
-        _ => None,
-    }
+/// A non-empty string at `path`.
+fn non_empty(v: &Value, path: &str) -> Option<String> {
+    field(v, path).filter(|s| !s.is_empty())
 }
 
-/// The text between the brackets of an enum text (`Method::GET [GET]` -> `GET`).
-fn member_value(v: &Value) -> Option<String> {
-    let s = v.as_str()?;
-    let (_, r) = s.rsplit_once(" [")?;
-    r.strip_suffix(']').map(str::to_owned)
-}
-
-/// A non-empty string field.
-fn text(v: &Value, name: &str) -> Option<String> {
-    v.get(name)?.as_str().filter(|s| !s.is_empty()).map(str::to_owned)
-}
-
-/// The `receipt` of an HTTP/1 layer if it is of `kind` (`REQUEST` / `RESPONSE`).
+/// The HTTP/1 `receipt` if it is of `kind` (`REQUEST` / `RESPONSE`).
 fn receipt<'v>(v: &'v Value, kind: &str) -> Option<&'v Value> {
     let r = v.get("receipt")?;
     r.get("type")?.as_str()?.contains(kind).then_some(r)
-}
-
-/// A field of every HTTP/2 frame, joined.
-fn frames(v: &Value, f: fn(&Value) -> Option<String>) -> Option<String> {
-    let vals: Vec<String> = v.get("frames")?.as_array()?.iter().filter_map(f).collect();
-    (!vals.is_empty()).then(|| vals.join(","))
-}
-
-/// The flags byte of a frame, from its flag object (`null`: 0).
-fn frame_flags(f: &Value) -> Option<String> {
-    let bits = [("END_STREAM", 0x01), ("ACK", 0x01), ("END_HEADERS", 0x04), ("PADDED", 0x08), ("PRIORITY", 0x20)];
-    let flags = f.get("flags")?;
-    let b = bits
-        .iter()
-        .filter(|(name, _)| flags.get(name).and_then(Value::as_bool) == Some(true))
-        .fold(0u8, |acc, (_, bit)| acc | bit);
-    Some(format!("0x{b:02x}"))
 }
 
 /// The FTP layer if it is of `kind` (`REQUEST` / `RESPONSE`).
@@ -63,44 +24,99 @@ fn ftp<'v>(v: &'v Value, kind: &str) -> Option<&'v Value> {
     v.get("type")?.as_str()?.contains(kind).then_some(v)
 }
 
+/// `f` of every HTTP/2 frame, joined.
+fn frames(v: &Value, f: fn(&Value) -> Option<String>) -> Option<String> {
+    let vals: Vec<String> = v.get("frames")?.as_array()?.iter().filter_map(f).collect();
+    (!vals.is_empty()).then(|| vals.join(","))
+}
+
+/// A frame's flags byte, from its flag object (`null`: no flags).
+fn frame_flags(f: &Value) -> Option<String> {
+    const BITS: [(&str, u8); 5] = [
+        ("END_STREAM", 0x01),
+        ("ACK", 0x01),
+        ("END_HEADERS", 0x04),
+        ("PADDED", 0x08),
+        ("PRIORITY", 0x20),
+    ];
+    let flags = f.get("flags")?;
+    let b = BITS
+        .iter()
+        .filter(|(name, _)| flags.get(name).and_then(Value::as_bool) == Some(true))
+        .fold(0u8, |acc, (_, bit)| acc | bit);
+    Some(format!("0x{b:02x}"))
+}
+
 /// The rules.
 pub const RULES: &[Rule] = &[
     Rule {
         field: "http.request.method",
         key: "http",
-        get: |v| member_value(receipt(v, "REQUEST")?.get("method")?.get("enum")?),
+        get: |v| field(receipt(v, "REQUEST")?, "method"),
     },
-    Rule { field: "http.request.uri", key: "http", get: |v| text(receipt(v, "REQUEST")?, "uri") },
+    Rule {
+        field: "http.request.uri",
+        key: "http",
+        get: |v| non_empty(receipt(v, "REQUEST")?, "uri"),
+    },
     Rule {
         field: "http.request.version",
         key: "http",
-        get: |v| text(receipt(v, "REQUEST")?, "version").map(|s| format!("HTTP/{s}")),
+        get: |v| non_empty(receipt(v, "REQUEST")?, "version").map(|s| format!("HTTP/{s}")),
     },
     Rule {
         field: "http.response.code",
         key: "http",
-        get: |v| num(receipt(v, "RESPONSE")?.get("status")?.get("enum")?).map(|n| n.to_string()),
+        get: |v| field(receipt(v, "RESPONSE")?, "status"),
     },
-    Rule { field: "http.response.phrase", key: "http", get: |v| text(receipt(v, "RESPONSE")?, "message") },
+    Rule {
+        field: "http.response.phrase",
+        key: "http",
+        get: |v| non_empty(receipt(v, "RESPONSE")?, "message"),
+    },
     Rule {
         field: "http.response.version",
         key: "http",
-        get: |v| text(receipt(v, "RESPONSE")?, "version").map(|s| format!("HTTP/{s}")),
+        get: |v| non_empty(receipt(v, "RESPONSE")?, "version").map(|s| format!("HTTP/{s}")),
     },
-    Rule { field: "http2.type", key: "http", get: |v| frames(v, |f| num(f.get("type")?).map(|n| n.to_string())) },
-    Rule { field: "http2.streamid", key: "http", get: |v| frames(v, |f| num(f.get("sid")?).map(|n| n.to_string())) },
-    Rule { field: "http2.length", key: "http", get: |v| frames(v, |f| num(f.get("length")?).map(|n| n.to_string())) },
-    Rule { field: "http2.flags", key: "http", get: |v| frames(v, frame_flags) },
+    Rule {
+        field: "http2.type",
+        key: "http",
+        get: |v| frames(v, |f| at(f, "type").and_then(text)),
+    },
+    Rule {
+        field: "http2.streamid",
+        key: "http",
+        get: |v| frames(v, |f| field(f, "sid")),
+    },
+    Rule {
+        field: "http2.length",
+        key: "http",
+        get: |v| frames(v, |f| field(f, "length")),
+    },
+    Rule {
+        field: "http2.flags",
+        key: "http",
+        get: |v| frames(v, frame_flags),
+    },
     Rule {
         field: "ftp.request.command",
         key: "ftp",
-        get: |v| member_value(ftp(v, "REQUEST")?.get("cmmd")?.get("enum")?),
+        get: |v| field(ftp(v, "REQUEST")?, "cmmd"),
     },
-    Rule { field: "ftp.request.arg", key: "ftp", get: |v| text(ftp(v, "REQUEST")?, "args") },
+    Rule {
+        field: "ftp.request.arg",
+        key: "ftp",
+        get: |v| non_empty(ftp(v, "REQUEST")?, "args"),
+    },
     Rule {
         field: "ftp.response.code",
         key: "ftp",
-        get: |v| num(ftp(v, "RESPONSE")?.get("code")?.get("enum")?).map(|n| n.to_string()),
+        get: |v| field(ftp(v, "RESPONSE")?, "code"),
     },
-    Rule { field: "ftp.response.arg", key: "ftp", get: |v| text(ftp(v, "RESPONSE")?, "args") },
+    Rule {
+        field: "ftp.response.arg",
+        key: "ftp",
+        get: |v| non_empty(ftp(v, "RESPONSE")?, "args"),
+    },
 ];

@@ -3,8 +3,10 @@
 
 use serde_json::Value;
 
+mod application;
 mod internet;
 mod link;
+mod transport;
 
 /// One tshark field and where we keep it.
 pub struct Rule {
@@ -20,10 +22,15 @@ pub struct Rule {
 
 /// All rules of all families.
 pub fn all() -> Vec<&'static Rule> {
-    [link::RULES, internet::RULES]
-        .into_iter()
-        .flatten()
-        .collect()
+    [
+        link::RULES,
+        internet::RULES,
+        transport::RULES,
+        application::RULES,
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
 }
 
 // ---- helpers shared by the rule files ----
