@@ -132,10 +132,16 @@ pub fn run(rules: &[&Rule]) {
             continue; // tshark cannot read it: the core tests cover such files
         };
         checked += 1;
-        let oracle: Vec<HashMap<String, String>> = oracle_text
+        let mut oracle: Vec<HashMap<String, String>> = oracle_text
             .lines()
             .map(|l| serde_json::from_str(l).expect("oracle line"))
             .collect();
+        // tshark lists PCAPNG Custom Blocks as records; they carry no interface id and
+        // are not frames (the reader hands them out as blocks).
+        if name.ends_with(".pcapng") && oracle.iter().any(|r| r.contains_key("frame.interface_id"))
+        {
+            oracle.retain(|r| r.contains_key("frame.interface_id"));
+        }
         let frames = read_frames(&captures.join(name));
         for (i, frame) in frames.iter().enumerate() {
             let number = i + 1;
