@@ -20,6 +20,8 @@ pub fn by_port(transport: Transport, port: u16) -> Option<ProtoId> {
         (Transport::Tcp | Transport::Udp, 80) => Some(ProtoId::Http),
         (Transport::Udp, 1701) => Some(ProtoId::L2tp),
         (Transport::Udp, 3544) => Some(ProtoId::Ipv6),
+        (Transport::Udp, 53 | 5353 | 5355) => Some(ProtoId::Dns),
+        (Transport::Tcp, 53 | 5355) => Some(ProtoId::DnsTcp),
         _ => None,
     }
 }

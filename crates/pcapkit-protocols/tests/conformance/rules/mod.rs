@@ -3,6 +3,7 @@
 
 use serde_json::Value;
 
+mod app2;
 mod application;
 mod internet;
 mod link;
@@ -29,6 +30,7 @@ pub fn all() -> Vec<&'static Rule> {
         application::RULES,
     ]
     .into_iter()
+    .chain(app2::RULES.iter().copied())
     .flatten()
     .collect()
 }
