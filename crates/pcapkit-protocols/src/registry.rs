@@ -194,6 +194,10 @@ protocols! {
     Dns => application::Dns<'a>,
     /// DNS or LLMNR message over TCP (length-prefixed).
     DnsTcp => application::DnsTcp<'a>,
+    /// BOOTP / DHCP.
+    Dhcp => application::Dhcp<'a>,
+    /// Network Time Protocol.
+    Ntp => application::Ntp<'a>,
     /// TLS records of a TCP segment.
     Tls => application::Tls<'a>,
 }

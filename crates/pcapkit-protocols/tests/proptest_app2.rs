@@ -3,7 +3,7 @@
 //! panic through the parsers, the port dispatch and serialization.
 
 use pcapkit_core::LinkType;
-use pcapkit_protocols::application::{Dns, DnsTcp, Tls};
+use pcapkit_protocols::application::{Dhcp, Dns, DnsTcp, Ntp, Tls};
 use pcapkit_protocols::{Ctx, DissectOptions, Next, Parse, SerOptions, Transport, dissect_next};
 use proptest::prelude::*;
 
@@ -99,5 +99,28 @@ proptest! {
             prop_assert!(p.header.records().count() <= data.len() / 5);
         }
         check(&dissect_next(Next::Ports { transport: Transport::Tcp, src: 443, dst: 50000 }, LinkType::NULL, &data, &DissectOptions::default()));
+    }
+}
+
+proptest! {
+    #[test]
+    fn dhcp_and_ntp_parsers_never_panic(
+        head in proptest::collection::vec(any::<u8>(), 0..260),
+        opts in proptest::collection::vec(any::<u8>(), 0..80),
+        cookie in any::<bool>(),
+    ) {
+        let mut data = head.clone();
+        if cookie && data.len() >= 236 {
+            data.truncate(236);
+            data.extend_from_slice(&[99, 130, 83, 99]);
+        }
+        data.extend_from_slice(&opts);
+        if let Ok(p) = Dhcp::parse(&data, &Ctx::default()) {
+            serde_json::to_string(&p.header).unwrap();
+            prop_assert!(p.header.options().count() <= data.len());
+        }
+        if let Ok(p) = Ntp::parse(&data, &Ctx::default()) {
+            serde_json::to_string(&p.header).unwrap();
+        }
     }
 }

@@ -19,15 +19,19 @@
 //! messages ([`claims`]); otherwise the payload stays `raw` without an error (an HTTP
 //! body continuation on port 80, TLS on port 21).
 
+pub mod dhcp;
 pub mod dns;
 pub mod ftp;
 pub mod http;
+pub mod ntp;
 mod text;
 pub mod tls;
 
+pub use dhcp::Dhcp;
 pub use dns::{Dns, DnsTcp};
 pub use ftp::{Ftp, FtpMessage};
 pub use http::{Frame2, Http, Http1, Http2, Payload, Receipt};
+pub use ntp::Ntp;
 pub use text::Text;
 pub use tls::Tls;
 
@@ -76,6 +80,8 @@ pub fn claims(id: ProtoId, data: &[u8]) -> bool {
         ProtoId::Ipv6 => data.first().is_some_and(|b| b >> 4 == 6),
         ProtoId::Dns => dns::claims(data),
         ProtoId::DnsTcp => dns::claims_tcp(data),
+        ProtoId::Dhcp => dhcp::claims(data),
+        ProtoId::Ntp => ntp::claims(data),
         _ => true,
     }
 }

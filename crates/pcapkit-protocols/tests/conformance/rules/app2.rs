@@ -109,5 +109,18 @@ const TLS: [Rule; 4] = [
     },
 ];
 
+const DHCP_NTP: [Rule; 2] = [
+    Rule {
+        field: "dhcp.option.dhcp",
+        key: "dhcp",
+        get: |v| field(v, "message_type"),
+    },
+    Rule {
+        field: "ntp.flags.mode",
+        key: "ntp",
+        get: |v| field(v, "mode"),
+    },
+];
+
 /// The rules.
-pub const RULES: &[&[Rule]] = &[&DNS, &MDNS, &LLMNR, &TLS];
+pub const RULES: &[&[Rule]] = &[&DNS, &MDNS, &LLMNR, &TLS, &DHCP_NTP];
