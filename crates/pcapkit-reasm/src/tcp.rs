@@ -393,6 +393,8 @@ impl TcpReassembler {
                 d.origin = d.origin.min(pos);
             }
             self.place(&mut d, key, &s, pos, max_holes, max_bytes);
+        } else if s.ack_flag && !d.runs.is_empty() {
+            self.flush_acked(key, &mut d, s.ack);
         }
         if s.fin || s.rst {
             let why = if s.rst { Flush::Rst } else { Flush::Fin };
@@ -622,14 +624,23 @@ impl TcpReassembler {
             d.runs.insert(j, r);
             return;
         }
-        // Whole runs of another ACK number than this segment's are done (the ACK
-        // changed since, or a late byte just closed their last hole).
+        self.flush_acked(key, d, s.ack);
+        while d.runs.len() > MAX_RUNS {
+            self.stats.evicted_holes += 1;
+            let r = d.runs.remove(0);
+            self.emit_runs(key, d, vec![r], Flush::Runs);
+        }
+    }
+
+    /// Hands out the whole runs of another ACK number than `ack`: the sender's ACK
+    /// changed since (the peer answered), or a late byte just closed their last hole.
+    fn flush_acked(&mut self, key: DirKey, d: &mut Dir, ack: u32) {
         let mut done = Vec::new();
         let mut j = 0;
         while j < d.runs.len() {
             if d.runs
                 .get(j)
-                .is_some_and(|r| r.ack != s.ack && r.asm.is_contiguous())
+                .is_some_and(|r| r.ack != ack && r.asm.is_contiguous())
             {
                 done.push(d.runs.remove(j));
             } else {
@@ -638,11 +649,6 @@ impl TcpReassembler {
         }
         if !done.is_empty() {
             self.emit_runs(key, d, done, Flush::AckChange);
-        }
-        while d.runs.len() > MAX_RUNS {
-            self.stats.evicted_holes += 1;
-            let r = d.runs.remove(0);
-            self.emit_runs(key, d, vec![r], Flush::Runs);
         }
     }
 
