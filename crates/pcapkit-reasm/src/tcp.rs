@@ -240,6 +240,8 @@ struct Dir {
     isn: Option<u32>,
     /// Position of the stream's first byte: 0 after a SYN, else the lowest seen.
     origin: i64,
+    /// Position of the FIN: the stream has bytes up to it.
+    fin_at: Option<i64>,
     seen: Seen,
     runs: Vec<OpenRun>,
     buffered: usize,
@@ -396,6 +398,9 @@ impl TcpReassembler {
         } else if s.ack_flag && !d.runs.is_empty() {
             self.flush_acked(key, &mut d, s.ack);
         }
+        if s.fin {
+            d.fin_at.get_or_insert(pos + len);
+        }
         if s.fin || s.rst {
             let why = if s.rst { Flush::Rst } else { Flush::Fin };
             let runs = std::mem::take(&mut d.runs);
@@ -475,6 +480,7 @@ impl TcpReassembler {
                 reference: None,
                 isn: None,
                 origin: i64::MAX,
+                fin_at: None,
                 seen: Seen::default(),
                 runs: Vec::new(),
                 buffered: 0,
@@ -585,8 +591,8 @@ impl TcpReassembler {
             }
         };
         let mut split = false;
+        let before = runs_cost(&d.runs);
         if let Some(r) = d.runs.get_mut(i) {
-            let before = r.asm.buf.capacity();
             let off = (at - r.start) as u64;
             if r.asm.insert(off, bytes, max_bytes).is_none() {
                 split = true;
@@ -595,9 +601,6 @@ impl TcpReassembler {
                 r.index.push(s.number);
             }
             r.last = s.ts;
-            let grown = r.asm.buf.capacity().saturating_sub(before);
-            d.buffered += grown;
-            self.buffered += grown;
         }
         if split {
             // Cut at the cap: hand out the full run, start a new one with the bytes.
@@ -624,6 +627,11 @@ impl TcpReassembler {
             d.runs.insert(j, r);
             return;
         }
+        // Runs of the same ACK number that now touch become one.
+        merge_adjacent(&mut d.runs, i.saturating_sub(1), max_bytes);
+        let after = runs_cost(&d.runs);
+        d.buffered = (d.buffered + after).saturating_sub(before);
+        self.buffered = (self.buffered + after).saturating_sub(before);
         self.flush_acked(key, d, s.ack);
         while d.runs.len() > MAX_RUNS {
             self.stats.evicted_holes += 1;
@@ -658,7 +666,11 @@ impl TcpReassembler {
             d.buffered = d.buffered.saturating_sub(cost);
             self.buffered = self.buffered.saturating_sub(cost);
             let gap_before = r.start > d.origin && !d.seen.contains(r.start - 1);
-            let completed = r.asm.is_contiguous() && !gap_before;
+            // A FIN beyond the run, with the byte after the run missing: its tail is lost.
+            let gap_after = d
+                .fin_at
+                .is_some_and(|f| r.end() < f && !d.seen.contains(r.end()));
+            let completed = r.asm.is_contiguous() && !gap_before && !gap_after;
             let id = DatagramId::Tcp {
                 src: key.src,
                 dst: key.dst,
@@ -789,6 +801,55 @@ impl TcpReassembler {
     }
 }
 
+/// Bytes the runs hold.
+fn runs_cost(runs: &[OpenRun]) -> usize {
+    runs.iter().map(|r| r.asm.buf.capacity()).sum()
+}
+
+/// Merges run `i + 1` into run `i`, then run `i + 2` into the result, while they touch
+/// and share the ACK number (and the merged run stays within `max_bytes`).
+fn merge_adjacent(runs: &mut Vec<OpenRun>, i: usize, max_bytes: usize) {
+    for _ in 0..2 {
+        let ok = match (runs.get(i), runs.get(i + 1)) {
+            (Some(a), Some(b)) => {
+                a.ack == b.ack && a.end() == b.start && (b.end() - a.start) as usize <= max_bytes
+            }
+            _ => false,
+        };
+        if ok {
+            let b = runs.remove(i + 1);
+            if let Some(a) = runs.get_mut(i) {
+                let base = (b.start - a.start) as u64;
+                for (off, data) in b.asm.runs() {
+                    let _ = a.asm.insert(base + off, data, max_bytes);
+                }
+                for n in b.index {
+                    if !a.index.contains(&n) {
+                        a.index.push(n);
+                    }
+                }
+                a.last = a.last.max(b.last);
+            }
+        } else if runs.get(i + 1).is_none() {
+            break;
+        } else {
+            // Also try the pair after (the run just changed may be the second one).
+            let ok2 = match (runs.get(i + 1), runs.get(i + 2)) {
+                (Some(a), Some(b)) => {
+                    a.ack == b.ack
+                        && a.end() == b.start
+                        && (b.end() - a.start) as usize <= max_bytes
+                }
+                _ => false,
+            };
+            if ok2 {
+                merge_adjacent(runs, i + 1, max_bytes);
+            }
+            break;
+        }
+    }
+}
+
 impl Dir {
     fn placeholder() -> Self {
         Self {
@@ -796,6 +857,7 @@ impl Dir {
             reference: None,
             isn: None,
             origin: i64::MAX,
+            fin_at: None,
             seen: Seen::default(),
             runs: Vec::new(),
             buffered: 0,
