@@ -193,7 +193,9 @@ impl StreamView {
         }
         if pos > side.next {
             side.held_bytes += bytes.len();
-            side.held.insert(pos, bytes.to_vec());
+            if let Some(old) = side.held.insert(pos, bytes.to_vec()) {
+                side.held_bytes = side.held_bytes.saturating_sub(old.len());
+            }
             if side.held_bytes > MAX_HELD {
                 Self::release(side, true, &self.mode, &mut self.pending);
             }
@@ -227,7 +229,7 @@ impl StreamView {
                 side.next = pos;
             }
             let bytes = entry.remove();
-            side.held_bytes -= bytes.len();
+            side.held_bytes = side.held_bytes.saturating_sub(bytes.len());
             let skip = ((side.next - pos) as usize).min(bytes.len());
             side.dropped_bytes += skip as u64;
             Self::emit(side, bytes.get(skip..).unwrap_or_default(), mode, pending);
