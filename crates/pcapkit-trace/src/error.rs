@@ -38,6 +38,9 @@ pub enum TraceError {
         /// The writer's error.
         source: pcapkit_dump::DumpError,
     },
+    /// A flow-file format that is not known.
+    #[error(transparent)]
+    UnknownFormat(#[from] crate::format::UnknownTraceFormat),
     /// An invalid option value.
     #[error("invalid trace option: {0}")]
     Usage(String),
