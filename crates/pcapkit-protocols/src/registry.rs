@@ -196,6 +196,10 @@ protocols! {
     DnsTcp => application::DnsTcp<'a>,
     /// BOOTP / DHCP.
     Dhcp => application::Dhcp<'a>,
+    /// DHCPv6.
+    Dhcpv6 => application::Dhcpv6<'a>,
+    /// QUIC long-header packets.
+    Quic => application::Quic<'a>,
     /// Network Time Protocol.
     Ntp => application::Ntp<'a>,
     /// TLS records of a TCP segment.

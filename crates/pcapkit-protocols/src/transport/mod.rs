@@ -24,6 +24,8 @@ pub fn by_port(transport: Transport, port: u16) -> Option<ProtoId> {
         (Transport::Tcp, 53 | 5355) => Some(ProtoId::DnsTcp),
         (Transport::Udp, 67 | 68) => Some(ProtoId::Dhcp),
         (Transport::Udp, 123) => Some(ProtoId::Ntp),
+        (Transport::Udp, 546 | 547) => Some(ProtoId::Dhcpv6),
+        (Transport::Udp, 443) => Some(ProtoId::Quic),
         _ => None,
     }
 }
