@@ -27,6 +27,7 @@ pub mod ftp;
 pub mod http;
 pub mod ntp;
 pub mod quic;
+pub mod sip;
 mod text;
 pub mod tls;
 
@@ -37,6 +38,7 @@ pub use ftp::{Ftp, FtpMessage};
 pub use http::{Frame2, Http, Http1, Http2, Payload, Receipt};
 pub use ntp::Ntp;
 pub use quic::Quic;
+pub use sip::Sip;
 pub use text::Text;
 pub use tls::Tls;
 
@@ -92,6 +94,7 @@ pub fn claims(id: ProtoId, data: &[u8]) -> bool {
         ProtoId::Ntp => ntp::claims(data),
         ProtoId::Dhcpv6 => dhcpv6::claims(data),
         ProtoId::Quic => quic::recognize(data),
+        ProtoId::Sip => sip::recognize(data),
         _ => true,
     }
 }
