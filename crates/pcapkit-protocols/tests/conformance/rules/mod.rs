@@ -7,6 +7,7 @@ mod app2;
 mod application;
 mod internet;
 mod link;
+mod net;
 mod transport;
 
 /// One tshark field and where we keep it.
@@ -28,6 +29,7 @@ pub fn all() -> Vec<&'static Rule> {
         internet::RULES,
         transport::RULES,
         application::RULES,
+        net::RULES,
     ]
     .into_iter()
     .chain(app2::RULES.iter().copied())
