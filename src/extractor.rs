@@ -12,7 +12,7 @@ use pcapkit_core::{Block, ErrorKind, PcapHeader, Reader, ReaderOptions, Record};
 use pcapkit_dump::{
     BlockName, BlockNamer, ByteOrder, DumpOptions, Dumper, Format, PacketMode, PcapOptions,
 };
-use pcapkit_protocols::{DissectOptions, Level, Stop, dissect};
+use pcapkit_protocols::{DissectOptions, ErrorKind as DissectErrorKind, Level, Stop, dissect};
 
 use crate::error::{Error, Result};
 use crate::frame::{Frame, FrameRef};
@@ -109,6 +109,8 @@ pub struct Extractor {
     frames: Vec<Frame>,
     interrupt: Option<Arc<AtomicBool>>,
     length: u64,
+    /// Frames whose dissection stopped at a resource limit (`max_depth`).
+    limit_hits: u64,
     names: BlockNamer,
     header: Option<CaptureHeader>,
     done: bool,
@@ -335,6 +337,7 @@ impl Extractor {
             frames: Vec::new(),
             interrupt: opts.interrupt,
             length: 0,
+            limit_hits: 0,
             names: BlockNamer::default(),
             header: None,
             done: false,
@@ -402,6 +405,7 @@ impl Extractor {
             sinks,
             frames,
             length,
+            limit_hits,
             names,
             header,
             ..
@@ -439,6 +443,12 @@ impl Extractor {
             }
             Record::Frame(raw) => {
                 let packet = dissect(raw.link_type, raw.data, dissect_opts);
+                if packet
+                    .error()
+                    .is_some_and(|e| matches!(e.kind, DissectErrorKind::Limit(_)))
+                {
+                    *limit_hits += 1;
+                }
                 let frame = FrameRef {
                     raw: &raw,
                     packet: &packet,
@@ -462,6 +472,13 @@ impl Extractor {
                 }))
             }
         }
+    }
+
+    /// Frames whose dissection stopped at a resource limit (more nested layers than
+    /// `max_depth`, see docs/limits.md): their innermost layer is `raw` with a limit
+    /// error in the output.
+    pub fn limit_hits(&self) -> u64 {
+        self.limit_hits
     }
 
     /// Frames read so far (PyPCAPKit's `length`).
