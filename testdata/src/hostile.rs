@@ -268,7 +268,7 @@ pub fn block_with_lengths(e: Endian, t: u32, lead: u32, body: &[u8], trail: u32)
 /// A well-formed block around `body` (padded to 4 bytes).
 pub fn block(e: Endian, t: u32, body: &[u8]) -> Vec<u8> {
     let mut body = body.to_vec();
-    while body.len() % 4 != 0 {
+    while !body.len().is_multiple_of(4) {
         body.push(0);
     }
     let len = 12 + body.len() as u32;
@@ -301,7 +301,7 @@ pub fn epb_body(e: Endian, iface: u32, caplen: u32, data: &[u8], options: &[u8])
         v.extend(u32b(x, e));
     }
     v.extend(data);
-    while v.len() % 4 != 0 {
+    while !v.len().is_multiple_of(4) {
         v.push(0);
     }
     v.extend(options);
@@ -313,7 +313,7 @@ pub fn option(e: Endian, code: u16, length: u16, value: &[u8]) -> Vec<u8> {
     let mut v = u16b(code, e).to_vec();
     v.extend(u16b(length, e));
     v.extend(value);
-    while v.len() % 4 != 0 {
+    while !v.len().is_multiple_of(4) {
         v.push(0);
     }
     v
