@@ -555,6 +555,11 @@ impl Extractor {
     pub fn warnings(&self) -> &[pcapkit_core::Warning] {
         self.reader.warnings()
     }
+
+    /// Number of reader warnings, including those past the 1000 kept.
+    pub fn warning_count(&self) -> u64 {
+        self.reader.warning_count()
+    }
 }
 
 fn ends_with_ignore_case(p: &Path, suffix: &str) -> bool {

@@ -219,3 +219,26 @@ fn fewer_layers_with_a_smaller_max_depth() {
         ));
     }
 }
+
+/// Odd lengths are counted warnings, not errors: 1500 records whose original length
+/// is below the captured length give 1500 warnings, 1000 of them kept.
+#[test]
+fn odd_lengths_are_counted_warnings() {
+    use pcapkit::pcapkit_core::Endian;
+    let mut bytes = hostile::pcap_header(Endian::Little, 2, 65_535, 1);
+    let f = hostile::frame(1);
+    for _ in 0..1500 {
+        bytes.extend(hostile::pcap_record(Endian::Little, f.len() as u32, 1, &f));
+    }
+    let ex = pcapkit::extract(
+        pcapkit::ExtractOptions::default()
+            .fin_reader(Cursor::new(bytes), "odd")
+            .nofile(true)
+            .store(false),
+    )
+    .unwrap();
+    assert_eq!(ex.length(), 1500);
+    assert_eq!(ex.warning_count(), 1500);
+    assert_eq!(ex.warnings().len(), 1000);
+    assert_eq!(ex.limit_hits(), 0);
+}
