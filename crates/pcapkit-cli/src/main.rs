@@ -69,6 +69,9 @@ fn main() -> ExitCode {
                     pcapkit::pcapkit_protocols::DEFAULT_MAX_DEPTH
                 );
             }
+            if let Ok(r) = ex.reassembly() {
+                report::reassembly(r, args.verbose, args.quiet);
+            }
             if args.verbose
                 && let Some(out) = ex.output()
             {
