@@ -12,7 +12,7 @@ use pcapkit_core::{Block, ErrorKind, PcapHeader, Reader, ReaderOptions, Record};
 use pcapkit_dump::{
     BlockName, BlockNamer, ByteOrder, DumpOptions, Dumper, Format, PacketMode, PcapOptions,
 };
-use pcapkit_protocols::{DissectOptions, Level, Stop, dissect};
+use pcapkit_protocols::{DissectOptions, ErrorKind as DissectErrorKind, Level, Stop, dissect};
 
 use crate::error::{Error, Result};
 use crate::frame::{Frame, FrameRef};
@@ -111,6 +111,8 @@ pub struct Extractor {
     frames: Vec<Frame>,
     interrupt: Option<Arc<AtomicBool>>,
     length: u64,
+    /// Frames whose dissection stopped at a resource limit (`max_depth`).
+    limit_hits: u64,
     names: BlockNamer,
     header: Option<CaptureHeader>,
     done: bool,
@@ -327,6 +329,7 @@ impl Extractor {
             frames: Vec::new(),
             interrupt: opts.interrupt,
             length: 0,
+            limit_hits: 0,
             names: BlockNamer::default(),
             header: None,
             done: false,
@@ -398,6 +401,7 @@ impl Extractor {
             reasm,
             frames,
             length,
+            limit_hits,
             names,
             header,
             ..
@@ -435,6 +439,12 @@ impl Extractor {
             }
             Record::Frame(raw) => {
                 let packet = dissect(raw.link_type, raw.data, dissect_opts);
+                if packet
+                    .error()
+                    .is_some_and(|e| matches!(e.kind, DissectErrorKind::Limit(_)))
+                {
+                    *limit_hits += 1;
+                }
                 let frame = FrameRef {
                     raw: &raw,
                     packet: &packet,
@@ -461,6 +471,13 @@ impl Extractor {
                 }))
             }
         }
+    }
+
+    /// Frames whose dissection stopped at a resource limit (more nested layers than
+    /// `max_depth`, see docs/limits.md): their innermost layer is `raw` with a limit
+    /// error in the output.
+    pub fn limit_hits(&self) -> u64 {
+        self.limit_hits
     }
 
     /// Frames read so far (PyPCAPKit's `length`).
@@ -552,6 +569,11 @@ impl Extractor {
     /// Reader warnings (captured length above the snapshot length, ...), at most 1000.
     pub fn warnings(&self) -> &[pcapkit_core::Warning] {
         self.reader.warnings()
+    }
+
+    /// Number of reader warnings, including those past the 1000 kept.
+    pub fn warning_count(&self) -> u64 {
+        self.reader.warning_count()
     }
 }
 

@@ -4,6 +4,7 @@
 
 use std::process::ExitCode;
 
+mod fuzz;
 mod gen_consts;
 mod test;
 
@@ -15,7 +16,11 @@ tasks:
       cargo test --workspace.
   gen-consts [--registries DIR] [--check]
       Generate crates/pcapkit-{core,protocols}/src/consts/ from the IANA registries
-      (default DIR: ../shared/registries) and xtask/data/. --check only reports stale files.";
+      (default DIR: ../shared/registries) and xtask/data/. --check only reports stale files.
+  fuzz [TARGET|all|list] [SECONDS]
+      Run the libFuzzer targets of fuzz/ (default: all, 60 s each) on stable Rust
+      (cargo fuzz run -s none), installing cargo-fuzz if missing and seeding
+      fuzz/corpus/TARGET from the captures. See docs/fuzzing.md.";
 
 fn main() -> ExitCode {
     let mut args = std::env::args().skip(1);
@@ -24,6 +29,7 @@ fn main() -> ExitCode {
     match task.as_deref() {
         Some("test") => test::main(&rest),
         Some("gen-consts") => gen_consts::main(&rest),
+        Some("fuzz") => fuzz::main(&rest),
         Some("help" | "-h" | "--help") => {
             println!("{USAGE}");
             ExitCode::SUCCESS

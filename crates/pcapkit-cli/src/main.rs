@@ -61,6 +61,14 @@ fn main() -> ExitCode {
     feedback.done();
     match result {
         Ok(ex) => {
+            if ex.limit_hits() > 0 && !args.quiet {
+                eprintln!(
+                    "pcapkit-cli: warning: {} frames nest more layers than the dissector's \
+                     limit of {}; their innermost layers are written as raw with a limit error",
+                    ex.limit_hits(),
+                    pcapkit::pcapkit_protocols::DEFAULT_MAX_DEPTH
+                );
+            }
             if let Ok(r) = ex.reassembly() {
                 report::reassembly(r, args.verbose, args.quiet);
             }

@@ -320,6 +320,116 @@ fn truncated_input_keeps_the_output_valid() {
     assert_eq!(json_frames(&doc), one_to(frames_of(&http()) - 1));
 }
 
+/// Runs the CLI as an unprivileged user when the tests run as root (root ignores
+/// file permissions), through util-linux's `setpriv`.
+fn run_unprivileged(dir: &Path, args: &[&str]) -> Output {
+    let root = Command::new("id")
+        .arg("-u")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+        .unwrap_or(false);
+    if !root {
+        return run(dir, args);
+    }
+    Command::new("setpriv")
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
+        .arg(env!("CARGO_BIN_EXE_pcapkit-cli"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("setpriv (util-linux) runs the CLI as nobody when the tests run as root")
+}
+
+#[test]
+fn unwritable_outputs_disk_full() {
+    let dir = tempfile::tempdir().unwrap();
+    // A file on a full disk: every format, including per-block files.
+    for format in ["json", "jsonl", "plist", "tree", "pcap"] {
+        let o = run(dir.path(), &[&cap(), "-f", format, "-o", "/dev/full"]);
+        assert_error(
+            &o,
+            1,
+            &[
+                "/dev/full",
+                "No space left on device",
+                "choose another output",
+            ],
+        );
+    }
+    // Standard output on a full disk.
+    for format in ["json", "tree"] {
+        let full = fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap();
+        let o = bin()
+            .current_dir(dir.path())
+            .args([&cap(), "-f", format, "-o", "-"])
+            .stdout(full)
+            .output()
+            .unwrap();
+        assert_error(&o, 1, &["No space left on device"]);
+    }
+}
+
+#[test]
+fn unwritable_outputs_permission_denied() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    fs::set_permissions(dir.path(), fs::Permissions::from_mode(0o755)).unwrap();
+    let input = dir.path().join("in.pcap");
+    fs::copy(http(), &input).unwrap();
+    fs::set_permissions(&input, fs::Permissions::from_mode(0o644)).unwrap();
+    let locked = dir.path().join("locked");
+    fs::create_dir(&locked).unwrap();
+    fs::set_permissions(&locked, fs::Permissions::from_mode(0o555)).unwrap();
+    let inp = input.to_str().unwrap();
+    for args in [
+        vec![inp, "-j", "-o", "locked/out.json"],
+        vec![inp, "-f", "pcap", "-o", "locked/out.pcap"],
+        vec![inp, "-j", "-F", "-o", "locked/frames"],
+    ] {
+        let o = run_unprivileged(dir.path(), &args);
+        assert_error(
+            &o,
+            1,
+            &["locked", "Permission denied", "choose another output"],
+        );
+    }
+    assert!(fs::read_dir(&locked).unwrap().next().is_none());
+}
+
+#[test]
+fn depth_limit_hits_are_a_warning_line() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(
+        dir.path().join("deep.pcapng"),
+        pcapkit_testdata::hostile::deep_capture(),
+    )
+    .unwrap();
+    let o = run(dir.path(), &["deep.pcapng", "-j", "-o", "o.json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.starts_with(
+            "pcapkit-cli: warning: 4 frames nest more layers than the dissector's limit of 32"
+        ),
+        "{err}"
+    );
+    let doc: serde_json::Value =
+        serde_json::from_slice(&fs::read(dir.path().join("o.json")).unwrap()).unwrap();
+    assert_eq!(
+        json_frames(&doc).len(),
+        pcapkit_testdata::hostile::deep_frames().len()
+    );
+    let o = run(dir.path(), &["deep.pcapng", "-j", "-o", "o.json", "-q"]);
+    assert!(
+        o.status.success() && stderr(&o).is_empty(),
+        "{}",
+        stderr(&o)
+    );
+}
+
 #[test]
 fn reassembly_flags_write_jsonl_and_streams() {
     let dir = tempfile::tempdir().unwrap();

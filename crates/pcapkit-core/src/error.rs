@@ -182,6 +182,19 @@ pub enum ErrorKind {
     },
     /// A Simple Packet Block in a section without an Interface Description Block.
     NoInterface,
+    /// A PCAPNG section with more Interface Description Blocks, or more bytes of them,
+    /// than [`crate::ReaderOptions::max_interfaces`] /
+    /// [`crate::ReaderOptions::max_interface_bytes`] allow.
+    InterfaceLimit {
+        /// Interfaces in the section, counting this one.
+        interfaces: u64,
+        /// Bytes of IDBs in the section, counting this one.
+        bytes: u64,
+        /// The configured maximum count.
+        max_interfaces: u64,
+        /// The configured maximum bytes.
+        max_bytes: u64,
+    },
     /// An option header does not fit in what remains of the options area.
     OptionHeaderTruncated {
         /// Bytes left in the options area (fewer than the 4 of a header).
@@ -305,6 +318,17 @@ impl fmt::Display for ErrorKind {
             ),
             Self::NoInterface => f.write_str(
                 "Simple Packet Block in a section without an Interface Description Block",
+            ),
+            Self::InterfaceLimit {
+                interfaces,
+                bytes,
+                max_interfaces,
+                max_bytes,
+            } => write!(
+                f,
+                "interface {interfaces} ({bytes} bytes of interface blocks) is over the limit \
+                 of {max_interfaces} interfaces and {max_bytes} bytes per section; the file \
+                 is damaged, or raise ReaderOptions::max_interfaces / max_interface_bytes"
             ),
             Self::OptionHeaderTruncated { available } => write!(
                 f,

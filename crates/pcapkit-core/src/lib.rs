@@ -59,8 +59,8 @@ pub use frame::{
 pub use pcap::PcapHeader;
 pub use pcapng::{Block, Interface, Section, TsResolution};
 pub use reader::{
-    Access, DEFAULT_BUFFER_SIZE, DEFAULT_MAX_FRAME_SIZE, Format, Frames, Header, Reader,
-    ReaderOptions, Record, Warning,
+    Access, DEFAULT_BUFFER_SIZE, DEFAULT_MAX_FRAME_SIZE, DEFAULT_MAX_INTERFACE_BYTES,
+    DEFAULT_MAX_INTERFACES, Format, Frames, Header, Reader, ReaderOptions, Record, Warning,
 };
 pub use writer::{
     DEFAULT_SNAPLEN, InterfaceSpec, PcapWriter, PcapWriterOptions, PcapngWriter,

@@ -28,6 +28,17 @@ pub const DEFAULT_MAX_FRAME_SIZE: usize = 128 * 1024 * 1024;
 /// Default [`ReaderOptions::buffer_size`] for stream input: 256 KiB.
 pub const DEFAULT_BUFFER_SIZE: usize = 256 * 1024;
 
+/// Default [`ReaderOptions::max_interfaces`]: 4096 interfaces per PCAPNG section.
+///
+/// Capture tools write one Interface Description Block per capturing interface (dumpcap
+/// on a busy router: dozens); a section claiming more is damaged or hostile. Each
+/// interface is kept for the whole section, so this bounds the reader's memory.
+pub const DEFAULT_MAX_INTERFACES: usize = 4096;
+
+/// Default [`ReaderOptions::max_interface_bytes`]: 16 MiB of Interface Description
+/// Blocks kept per PCAPNG section.
+pub const DEFAULT_MAX_INTERFACE_BYTES: usize = 16 * 1024 * 1024;
+
 /// Room for block headers, fixed fields and options on top of the frame size.
 const BLOCK_OVERHEAD: u64 = 128 * 1024;
 
@@ -61,6 +72,13 @@ pub struct ReaderOptions {
     pub buffer_size: usize,
     /// How paths are read. Default [`Access::Auto`].
     pub access: Access,
+    /// Most Interface Description Blocks per PCAPNG section; one more is an error
+    /// ([`ErrorKind::InterfaceLimit`]). Default [`DEFAULT_MAX_INTERFACES`].
+    pub max_interfaces: usize,
+    /// Most bytes of Interface Description Blocks kept per PCAPNG section (their
+    /// options are kept for the whole section); more is an error
+    /// ([`ErrorKind::InterfaceLimit`]). Default [`DEFAULT_MAX_INTERFACE_BYTES`].
+    pub max_interface_bytes: usize,
 }
 
 impl Default for ReaderOptions {
@@ -69,6 +87,8 @@ impl Default for ReaderOptions {
             max_frame_size: DEFAULT_MAX_FRAME_SIZE,
             buffer_size: DEFAULT_BUFFER_SIZE,
             access: Access::Auto,
+            max_interfaces: DEFAULT_MAX_INTERFACES,
+            max_interface_bytes: DEFAULT_MAX_INTERFACE_BYTES,
         }
     }
 }
@@ -89,6 +109,18 @@ impl ReaderOptions {
     /// Sets [`ReaderOptions::access`].
     pub fn access(mut self, access: Access) -> Self {
         self.access = access;
+        self
+    }
+
+    /// Sets [`ReaderOptions::max_interfaces`].
+    pub fn max_interfaces(mut self, count: usize) -> Self {
+        self.max_interfaces = count;
+        self
+    }
+
+    /// Sets [`ReaderOptions::max_interface_bytes`].
+    pub fn max_interface_bytes(mut self, bytes: usize) -> Self {
+        self.max_interface_bytes = bytes;
         self
     }
 }
@@ -186,6 +218,8 @@ struct NgState {
     section: Section,
     sections_seen: u32,
     interfaces: Vec<Interface>,
+    /// Bytes of the section's IDBs (bounded by `max_interface_bytes`).
+    interface_bytes: u64,
 }
 
 enum Kind {
@@ -354,6 +388,7 @@ impl Reader {
                     section: Section::from_block(&shb),
                     sections_seen: 0,
                     interfaces: Vec::new(),
+                    interface_bytes: 0,
                 })
             }
         };
@@ -808,7 +843,7 @@ fn next_pcapng<'s>(
         *records += 1;
         if frames_only && !is_packet_block(env.block_type) {
             // Update the section state, hand nothing out.
-            ng_block(src.window(), env, st)?;
+            ng_block(src.window(), env, st, opts)?;
             src.consume(env.length as usize);
             continue;
         }
@@ -818,14 +853,19 @@ fn next_pcapng<'s>(
             warnings.check(&frame);
             Record::Frame(frame)
         } else {
-            Record::Block(ng_block(window, env, st)?)
+            Record::Block(ng_block(window, env, st, opts)?)
         };
         return Ok(Some((record, env.length as usize)));
     }
 }
 
 /// Parses a non-packet block and updates the section state.
-fn ng_block<'w>(window: &'w [u8], env: Envelope, st: &mut NgState) -> Result<Block<'w>, Error> {
+fn ng_block<'w>(
+    window: &'w [u8],
+    env: Envelope,
+    st: &mut NgState,
+    opts: &ReaderOptions,
+) -> Result<Block<'w>, Error> {
     let body = env.body(window);
     let mut pos = BlockPos {
         raw: env.raw(window),
@@ -843,9 +883,22 @@ fn ng_block<'w>(window: &'w [u8], env: Envelope, st: &mut NgState) -> Result<Blo
             st.endian = env.endian;
             st.section = Section::from_block(&shb);
             st.interfaces.clear();
+            st.interface_bytes = 0;
             Block::SectionHeader(shb)
         }
         block_type::IDB => {
+            let bytes = st.interface_bytes.saturating_add(u64::from(env.length));
+            if st.interfaces.len() >= opts.max_interfaces || bytes > opts.max_interface_bytes as u64
+            {
+                let kind = ErrorKind::InterfaceLimit {
+                    interfaces: st.interfaces.len() as u64 + 1,
+                    bytes,
+                    max_interfaces: opts.max_interfaces as u64,
+                    max_bytes: opts.max_interface_bytes as u64,
+                };
+                return Err(Error::new(kind, env.ctx(), env.offset));
+            }
+            st.interface_bytes = bytes;
             let id = u32::try_from(st.interfaces.len()).unwrap_or(u32::MAX);
             let idb = InterfaceDescriptionBlock::parse(body, pos, id).map_err(|e| env.error(e))?;
             st.interfaces.push(Interface::from_block(&idb));

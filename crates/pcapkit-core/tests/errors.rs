@@ -356,3 +356,68 @@ fn warnings_for_odd_lengths() {
         "frame 1 at byte offset 24: original length 3 is below the captured length 4"
     );
 }
+
+#[test]
+fn pcapng_interfaces_per_section_are_capped() {
+    let mut b = shb();
+    for _ in 0..5 {
+        b.extend(idb());
+    }
+    b.extend(epb(0, &[1, 2, 3], 3));
+    // Five interfaces with a cap of four: an error at the fifth IDB (block 6, offset
+    // 28 + 4 * 20), after the four before it.
+    let opts = ReaderOptions::default().max_interfaces(4);
+    let mut r = Reader::from_bytes(b.clone(), opts).unwrap();
+    let e = r.next_frame().unwrap_err();
+    assert_eq!(r.interfaces().len(), 4);
+    assert_eq!(e.offset, 28 + 4 * 20);
+    assert_eq!(
+        e.kind,
+        ErrorKind::InterfaceLimit {
+            interfaces: 5,
+            bytes: 100,
+            max_interfaces: 4,
+            max_bytes: 16 << 20,
+        }
+    );
+    assert_eq!(
+        e.to_string(),
+        "PCAPNG block 6 (Interface Description Block) at byte offset 108: interface 5 (100 \
+         bytes of interface blocks) is over the limit of 4 interfaces and 16777216 bytes per \
+         section; the file is damaged, or raise ReaderOptions::max_interfaces / \
+         max_interface_bytes"
+    );
+    // The byte budget: 60 bytes allow three 20-byte IDBs.
+    let opts = ReaderOptions::default().max_interface_bytes(60);
+    let e = Reader::from_bytes(b.clone(), opts)
+        .unwrap()
+        .next_frame()
+        .unwrap_err();
+    assert!(
+        matches!(
+            e.kind,
+            ErrorKind::InterfaceLimit {
+                interfaces: 4,
+                bytes: 80,
+                ..
+            }
+        ),
+        "{e}"
+    );
+    // The default allows them all; a new section starts a new count.
+    let mut r = Reader::from_bytes(b.clone(), ReaderOptions::default()).unwrap();
+    assert!(r.next_frame().unwrap().is_some());
+    assert_eq!(r.interfaces().len(), 5);
+    let mut two = Vec::new();
+    for _ in 0..2 {
+        two.extend(shb());
+        for _ in 0..3 {
+            two.extend(idb());
+        }
+        two.extend(epb(2, &[1], 1));
+    }
+    let mut r = Reader::from_bytes(two, ReaderOptions::default().max_interfaces(3)).unwrap();
+    assert!(r.next_frame().unwrap().is_some());
+    assert!(r.next_frame().unwrap().is_some());
+    assert!(r.next_frame().unwrap().is_none());
+}

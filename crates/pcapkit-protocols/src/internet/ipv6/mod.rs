@@ -289,9 +289,21 @@ impl Serialize for Ipv6<'_> {
         m.serialize_entry("limit", &self.limit)?;
         m.serialize_entry("src", &self.src)?;
         m.serialize_entry("dst", &self.dst)?;
-        for (i, ext) in self.extensions().enumerate() {
+        // Occurrences so far per key (a handful of distinct keys): linear in the number
+        // of extension headers, which a hostile frame can make large (8 bytes each).
+        let mut seen: Vec<(&'static str, usize)> = Vec::new();
+        for ext in self.extensions() {
             let key = ext.key();
-            let n = 1 + self.extensions().take(i).filter(|e| e.key() == key).count();
+            let n = match seen.iter_mut().find(|(k, _)| *k == key) {
+                Some((_, n)) => {
+                    *n += 1;
+                    *n
+                }
+                None => {
+                    seen.push((key, 1));
+                    1
+                }
+            };
             m.serialize_entry(&ExtKey(key, n), &ext)?;
         }
         if let Some(f) = &self.fragment {
