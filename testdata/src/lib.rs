@@ -13,6 +13,7 @@ pub mod crafted;
 pub mod inet_frames;
 pub mod oracle;
 pub mod strategies;
+pub mod traffic;
 pub mod write;
 
 use std::path::PathBuf;

@@ -4,10 +4,12 @@
 
 use std::process::ExitCode;
 
+mod bench;
 mod gen_consts;
+mod gen_traffic;
 mod test;
 
-const USAGE: &str = "usage: cargo xtask <task> [options]
+const USAGE_HEAD: &str = "usage: cargo xtask <task> [options]
 
 tasks:
   test [CARGO TEST ARGS]
@@ -15,7 +17,8 @@ tasks:
       cargo test --workspace.
   gen-consts [--registries DIR] [--check]
       Generate crates/pcapkit-{core,protocols}/src/consts/ from the IANA registries
-      (default DIR: ../shared/registries) and xtask/data/. --check only reports stale files.";
+      (default DIR: ../shared/registries) and xtask/data/. --check only reports stale files.
+";
 
 fn main() -> ExitCode {
     let mut args = std::env::args().skip(1);
@@ -24,13 +27,34 @@ fn main() -> ExitCode {
     match task.as_deref() {
         Some("test") => test::main(&rest),
         Some("gen-consts") => gen_consts::main(&rest),
+        Some("gen-traffic") => gen_traffic::main(&rest),
+        Some("bench") => bench::main(&rest),
         Some("help" | "-h" | "--help") => {
-            println!("{USAGE}");
+            println!("{}", usage());
             ExitCode::SUCCESS
         }
         other => {
-            eprintln!("xtask: unknown task {other:?}\n\n{USAGE}");
+            eprintln!("xtask: unknown task {other:?}\n\n{}", usage());
             ExitCode::from(2)
         }
+    }
+}
+
+/// The usage text of every task.
+fn usage() -> String {
+    format!("{USAGE_HEAD}{}\n{}", gen_traffic::USAGE, bench::USAGE)
+}
+
+/// The workspace root (the parent of `xtask/`).
+pub fn workspace_root() -> std::path::PathBuf {
+    let xtask = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    xtask.parent().unwrap_or(xtask).to_path_buf()
+}
+
+/// Cargo's target directory: `CARGO_TARGET_DIR` or `target/` in the workspace.
+pub fn target_dir() -> std::path::PathBuf {
+    match std::env::var_os("CARGO_TARGET_DIR") {
+        Some(d) => workspace_root().join(d),
+        None => workspace_root().join("target"),
     }
 }
