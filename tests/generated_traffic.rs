@@ -52,6 +52,7 @@ fn ours(token: &str) -> Option<&'static [&'static str]> {
         "udp" => &["UDP"],
         "icmp" => &["ICMP"],
         "icmpv6" => &["IPv6_ICMP", "ICMPv6"],
+        "dns" => &["DNS"],
         "ftp" => &["FTP"],
         _ => return None,
     })
