@@ -14,6 +14,7 @@ use pcapkit_dump::{
 };
 use pcapkit_protocols::{DissectOptions, Level, Stop, dissect};
 
+use crate::engine::parallel::{Dispatch, HeaderUpdate, Item, Parallel};
 use crate::error::{Error, Result};
 use crate::frame::{Frame, FrameRef};
 use crate::options::{Engine, ExtractOptions, Input, Output, Verbose};
@@ -113,6 +114,16 @@ pub struct Extractor {
     header: Option<CaptureHeader>,
     done: bool,
     said_not_iterable: bool,
+    /// The `pipeline` / `server` machinery, and the output it writes in order.
+    parallel: Option<ParallelRun>,
+}
+
+/// A multi-threaded extraction: the workers, and the dumper their blocks go to.
+struct ParallelRun {
+    engine: Parallel,
+    dumper: Option<Dumper>,
+    /// PCAP output was told about the input.
+    hinted: bool,
 }
 
 impl std::fmt::Debug for Extractor {
@@ -211,6 +222,10 @@ impl Extractor {
             ));
         }
         engine.check_available()?;
+        let threads = match opts.threads {
+            Some(n) => n,
+            None => std::thread::available_parallelism().map_or(1, std::num::NonZero::get),
+        };
         if opts.ip || opts.ipv4 || opts.ipv6 {
             return Err(Error::NotImplemented {
                 feature: "IP reassembly (ip, ipv4, ipv6)",
@@ -284,6 +299,7 @@ impl Extractor {
             ..DumpOptions::default()
         };
         let mut sinks: Vec<Box<dyn Sink>> = Vec::new();
+        let mut dumpers = Vec::new();
         let mut output = None;
         if let Some(format) = format {
             let dumper = match opts.fout {
@@ -309,6 +325,36 @@ impl Extractor {
                     Dumper::to_writer(writer, format, dump_opts)
                 }
             };
+            dumpers.push(dumper);
+        }
+        let dissect = Arc::new(DissectOptions {
+            stop,
+            ..DissectOptions::default()
+        });
+        let parallel = match engine {
+            Engine::Pipeline | Engine::Server => {
+                let dispatch = if engine == Engine::Server {
+                    Dispatch::Flow
+                } else {
+                    Dispatch::Batch
+                };
+                let dumper = dumpers.pop();
+                let run = Parallel::new(
+                    dispatch,
+                    threads,
+                    dumper.as_ref().map(Dumper::renderer),
+                    Arc::clone(&dissect),
+                    opts.store || !opts.auto,
+                )?;
+                Some(ParallelRun {
+                    engine: run,
+                    dumper,
+                    hinted: false,
+                })
+            }
+            _ => None,
+        };
+        for dumper in dumpers {
             sinks.push(Box::new(DumpSink::new(dumper)));
         }
         match opts.verbose {
@@ -327,10 +373,7 @@ impl Extractor {
             auto: opts.auto,
             store: opts.store,
             packets: opts.packets,
-            dissect: Arc::new(DissectOptions {
-                stop,
-                ..DissectOptions::default()
-            }),
+            dissect,
             sinks,
             frames: Vec::new(),
             interrupt: opts.interrupt,
@@ -339,6 +382,7 @@ impl Extractor {
             header: None,
             done: false,
             said_not_iterable: false,
+            parallel,
         })
     }
 
@@ -383,6 +427,12 @@ impl Extractor {
 
     fn finish_sinks(&mut self) -> Result<()> {
         let mut first = Ok(());
+        if let Some(ParallelRun {
+            dumper: Some(d), ..
+        }) = &mut self.parallel
+        {
+            first = d.finish().map_err(Error::from);
+        }
         for sink in &mut self.sinks {
             let r = sink.finish();
             if first.is_ok() {
@@ -393,6 +443,9 @@ impl Extractor {
     }
 
     fn next_record(&mut self, keep: bool) -> Result<Step> {
+        if self.parallel.is_some() {
+            return self.next_parallel(keep);
+        }
         let Extractor {
             reader,
             input,
@@ -439,10 +492,7 @@ impl Extractor {
             }
             Record::Frame(raw) => {
                 let packet = dissect(raw.link_type, raw.data, dissect_opts);
-                let frame = FrameRef {
-                    raw: &raw,
-                    packet: &packet,
-                };
+                let frame = FrameRef::new(&raw, &packet);
                 for sink in sinks.iter_mut() {
                     sink.frame(&frame)?;
                 }
@@ -459,6 +509,74 @@ impl Extractor {
                         }
                     }
                     other => other,
+                }))
+            }
+        }
+    }
+
+    /// [`Extractor::next_record`] for the multi-threaded engines: the next record in
+    /// order, its output already rendered by a worker.
+    fn next_parallel(&mut self, keep: bool) -> Result<Step> {
+        let Extractor {
+            reader,
+            input,
+            store,
+            packets,
+            dissect: dissect_opts,
+            sinks,
+            frames,
+            length,
+            header,
+            parallel: Some(run),
+            ..
+        } = self
+        else {
+            return Ok(Step::End);
+        };
+        let Some(item) = run.engine.next(reader, input)? else {
+            return Ok(Step::End);
+        };
+        if let Some(dumper) = &mut run.dumper {
+            Parallel::write(dumper, &mut run.hinted, &item)?;
+        }
+        match item {
+            Item::Block { header: update, .. } => {
+                if let Some(update) = update {
+                    apply_header(header, update);
+                }
+                Ok(Step::Other)
+            }
+            Item::Frame { raw, protocols, .. } => {
+                if !sinks.is_empty() {
+                    // Verbose output (and any other consumer) sees the frame as the
+                    // default engine shows it, in order; dissected again here only if
+                    // a consumer looks at its layers.
+                    let frame = FrameRef::lazy(&raw, dissect_opts);
+                    for sink in sinks.iter_mut() {
+                        sink.frame(&frame)?;
+                    }
+                }
+                *length += 1;
+                if !(keep || *store) {
+                    return Ok(Step::Frame(None));
+                }
+                let chain = match protocols {
+                    Some(p) => p.to_owned(),
+                    None => dissect(raw.link_type, raw.data, dissect_opts)
+                        .protocols()
+                        .to_string(),
+                };
+                let f = Frame::from_raw(&raw, chain, dissect_opts, *packets);
+                Ok(Step::Frame(if *store {
+                    if keep {
+                        frames.push(f.clone());
+                        Some(f)
+                    } else {
+                        frames.push(f);
+                        None
+                    }
+                } else {
+                    Some(f)
                 }))
             }
         }
@@ -574,6 +692,31 @@ fn update_header(header: &mut Option<CaptureHeader>, reader: &Reader, new_sectio
         }
     } else if let Some(i) = reader.interfaces().last() {
         interfaces.push(i.clone());
+    }
+}
+
+/// Applies a header change the multi-threaded engines recorded when they read it.
+fn apply_header(header: &mut Option<CaptureHeader>, update: &HeaderUpdate) {
+    if let HeaderUpdate::Pcap(h) = update {
+        *header = Some(CaptureHeader::Pcap(*h));
+        return;
+    }
+    if !matches!(header, Some(CaptureHeader::Pcapng { .. })) {
+        *header = Some(CaptureHeader::Pcapng {
+            sections: Vec::new(),
+            interfaces: Vec::new(),
+        });
+    }
+    if let Some(CaptureHeader::Pcapng {
+        sections,
+        interfaces,
+    }) = header
+    {
+        match update {
+            HeaderUpdate::Section(s) => sections.push(s.clone()),
+            HeaderUpdate::Interface(i) => interfaces.push(i.clone()),
+            HeaderUpdate::Pcap(_) => {}
+        }
     }
 }
 

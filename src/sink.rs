@@ -82,7 +82,7 @@ impl Sink for DumpSink {
     }
 
     fn frame(&mut self, frame: &FrameRef<'_, '_>) -> Result<()> {
-        Ok(self.dumper.write_frame(frame.raw, frame.packet)?)
+        Ok(self.dumper.write_frame(frame.raw, frame.packet())?)
     }
 
     fn finish(&mut self) -> Result<()> {
@@ -106,7 +106,7 @@ impl Sink for VerboseSink {
                     out,
                     "Frame {:>3}: {}",
                     frame.number(),
-                    frame.packet.protocols()
+                    frame.packet().protocols()
                 );
             }
             VerboseSink::Callback(f) => f(frame),

@@ -263,7 +263,12 @@ fn engines() {
         let ex = extract(ExtractOptions::new(http()).nofile(true).engine(name)).unwrap();
         assert_eq!(ex.engine(), Engine::Default);
     }
-    for name in ["server", "pipeline", "dpkt", "scapy", "pyshark"] {
+    for (name, engine) in [("server", Engine::Server), ("Pipeline", Engine::Pipeline)] {
+        let ex = extract(ExtractOptions::new(http()).nofile(true).engine(name)).unwrap();
+        assert_eq!(ex.engine(), engine);
+        assert!(ex.length() > 0);
+    }
+    for name in ["dpkt", "scapy", "pyshark"] {
         let err = extract(ExtractOptions::new(http()).nofile(true).engine(name)).unwrap_err();
         assert!(
             matches!(err, Error::EngineNotAvailable { .. }),

@@ -152,7 +152,7 @@ pub struct Args {
     #[arg(long = "trace-nanosecond")]
     pub trace_nanosecond: bool,
 
-    /// Worker threads of the multi-threaded engines (not implemented yet)
+    /// Worker threads of the pipeline and server engines (default: available cores)
     #[arg(long = "threads", value_name = "N")]
     pub threads: Option<usize>,
 }

@@ -47,7 +47,7 @@ use std::fmt;
 
 use serde::Serialize;
 
-pub use dumper::{DumpOptions, Dumper, Out};
+pub use dumper::{DumpOptions, Dumper, Out, Renderer};
 pub use error::{DumpError, Result, UnknownFormat};
 pub use frame::FrameDoc;
 pub use json::{CompactBytesFormatter, JsonWriter, JsonlWriter, TabFormatter};
