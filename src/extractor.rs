@@ -14,6 +14,7 @@ use pcapkit_dump::{
 };
 use pcapkit_protocols::{DissectOptions, Level, Stop, dissect};
 
+use crate::engine::external::External;
 use crate::engine::parallel::{Dispatch, HeaderUpdate, Item, Parallel};
 use crate::error::{Error, Result};
 use crate::frame::{Frame, FrameRef};
@@ -116,6 +117,8 @@ pub struct Extractor {
     said_not_iterable: bool,
     /// The `pipeline` / `server` machinery, and the output it writes in order.
     parallel: Option<ParallelRun>,
+    /// The `pyshark` / `dpkt` / `scapy` engine's process.
+    external: Option<External>,
 }
 
 /// A multi-threaded extraction: the workers, and the dumper their blocks go to.
@@ -221,7 +224,6 @@ impl Extractor {
                     .into(),
             ));
         }
-        engine.check_available()?;
         let threads = match opts.threads {
             Some(n) => n,
             None => std::thread::available_parallelism().map_or(1, std::num::NonZero::get),
@@ -288,7 +290,16 @@ impl Extractor {
             }
         };
 
-        // 3. The output.
+        // 3. A third-party engine: started before any output is created, so a missing
+        // program or package leaves nothing behind.
+        let external = if engine.is_third_party() {
+            let file = input.is_file().then_some(input.as_path());
+            Some(External::start(engine, file, opts.python.as_deref())?)
+        } else {
+            None
+        };
+
+        // 4. The output.
         let dump_opts = DumpOptions {
             packets: opts.packets,
             pcap: PcapOptions {
@@ -383,6 +394,7 @@ impl Extractor {
             done: false,
             said_not_iterable: false,
             parallel,
+            external,
         })
     }
 
@@ -457,6 +469,7 @@ impl Extractor {
             length,
             names,
             header,
+            external,
             ..
         } = self;
         let record = match reader.next_record() {
@@ -489,6 +502,34 @@ impl Extractor {
                     update_header(header, reader, is_shb);
                 }
                 Ok(Step::Other)
+            }
+            Record::Frame(raw) if external.is_some() => {
+                let Some(ext) = external.as_mut() else {
+                    return Ok(Step::Other);
+                };
+                // The engine's layers go to the output; reassembly and tracing (and any
+                // callback that asks for `packet()`) get ours, dissected on demand.
+                let foreign = ext.dissect(&raw)?;
+                let frame = FrameRef::lazy(&raw, dissect_opts).with_foreign(&foreign);
+                for sink in sinks.iter_mut() {
+                    sink.frame(&frame)?;
+                }
+                *length += 1;
+                let owned = (keep || *store).then(|| {
+                    Frame::from_raw(&raw, foreign.protocols.clone(), dissect_opts, *packets)
+                });
+                Ok(Step::Frame(match owned {
+                    Some(f) if *store => {
+                        if keep {
+                            frames.push(f.clone());
+                            Some(f)
+                        } else {
+                            frames.push(f);
+                            None
+                        }
+                    }
+                    other => other,
+                }))
             }
             Record::Frame(raw) => {
                 let packet = dissect(raw.link_type, raw.data, dissect_opts);

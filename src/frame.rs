@@ -12,11 +12,15 @@ use pcapkit_dump::{FrameDoc, PacketMode};
 use pcapkit_protocols::{DissectOptions, Packet, dissect};
 use serde::Serialize;
 
+use crate::engine::external::Foreign;
+
 /// A frame and its dissection, borrowed from the reader: what per-frame callbacks
 /// (`verbose_with`) receive. Nothing is copied.
 pub struct FrameRef<'r, 'p> {
     pub(crate) raw: &'r RawFrame<'r>,
     packet: PacketSlot<'r, 'p>,
+    /// A third-party engine's dissection, which the output shows instead of ours.
+    pub(crate) foreign: Option<&'p Foreign>,
 }
 
 /// The dissection of a [`FrameRef`]: given, or made on first use (the
@@ -35,6 +39,7 @@ impl<'r, 'p> FrameRef<'r, 'p> {
         Self {
             raw,
             packet: PacketSlot::Ready(packet),
+            foreign: None,
         }
     }
 
@@ -43,7 +48,14 @@ impl<'r, 'p> FrameRef<'r, 'p> {
         Self {
             raw,
             packet: PacketSlot::Lazy(opts, OnceCell::new()),
+            foreign: None,
         }
+    }
+
+    /// The same frame with a third-party engine's dissection for the output.
+    pub(crate) fn with_foreign(mut self, foreign: &'p Foreign) -> Self {
+        self.foreign = Some(foreign);
+        self
     }
 }
 
@@ -68,9 +80,13 @@ impl<'r> FrameRef<'r, '_> {
         }
     }
 
-    /// The protocol chain (`Ethernet:IPv4:TCP`).
+    /// The protocol chain (`Ethernet:IPv4:TCP`; with a third-party engine, its chain,
+    /// e.g. tshark's `eth:ethertype:ip:tcp`).
     pub fn protocols(&self) -> String {
-        self.packet().protocols().to_string()
+        match self.foreign {
+            Some(f) => f.protocols.clone(),
+            None => self.packet().protocols().to_string(),
+        }
     }
 
     /// The captured bytes.

@@ -160,6 +160,7 @@ pub struct ExtractOptions {
     pub(crate) byteorder: String,
     pub(crate) nanosecond: Option<bool>,
     pub(crate) threads: Option<usize>,
+    pub(crate) python: Option<PathBuf>,
     pub(crate) interrupt: Option<Arc<AtomicBool>>,
 }
 
@@ -196,6 +197,7 @@ impl Default for ExtractOptions {
             byteorder: "native".to_owned(),
             nanosecond: None,
             threads: None,
+            python: None,
             interrupt: None,
         }
     }
@@ -422,6 +424,14 @@ impl ExtractOptions {
         self
     }
 
+    /// The Python interpreter of the `dpkt` and `scapy` engines (default: the
+    /// `PCAPKIT_PYTHON` environment variable, else `python3`).
+    #[must_use]
+    pub fn python(mut self, program: impl Into<PathBuf>) -> Self {
+        self.python = Some(program.into());
+        self
+    }
+
     /// Worker threads of the multi-threaded engines (default: available cores).
     #[must_use]
     pub fn threads(mut self, n: usize) -> Self {
@@ -481,18 +491,9 @@ impl Engine {
         }
     }
 
-    /// `Ok` if this build can run the engine, else why not.
-    pub fn check_available(self) -> Result<()> {
-        let reason = match self {
-            Engine::Default | Engine::Server | Engine::Pipeline => return Ok(()),
-            Engine::Dpkt => "the dpkt engine (python3 + dpkt) is not implemented yet",
-            Engine::Scapy => "the scapy engine (python3 + scapy) is not implemented yet",
-            Engine::PyShark => "the pyshark engine (tshark) is not implemented yet",
-        };
-        Err(Error::EngineNotAvailable {
-            engine: self.name(),
-            reason,
-        })
+    /// Whether the engine runs another program (tshark, python3).
+    pub const fn is_third_party(self) -> bool {
+        matches!(self, Engine::Dpkt | Engine::Scapy | Engine::PyShark)
     }
 }
 
@@ -515,9 +516,7 @@ mod tests {
             Engine::from_name("tcpdump"),
             Err(Error::UnknownEngine(n)) if n == "tcpdump"
         ));
-        assert!(Engine::Default.check_available().is_ok());
-        assert!(Engine::Server.check_available().is_ok());
-        assert!(Engine::Pipeline.check_available().is_ok());
+        assert!(Engine::PyShark.is_third_party() && !Engine::Server.is_third_party());
     }
 
     #[test]

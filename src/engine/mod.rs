@@ -2,5 +2,6 @@
 //! engines (`pipeline`, `server`) and the third-party dissectors (`pyshark` through
 //! tshark, `dpkt` and `scapy` through python3).
 
+pub(crate) mod external;
 pub(crate) mod flow;
 pub(crate) mod parallel;

@@ -242,21 +242,36 @@ impl Dumper {
 
     /// Writes a frame: its `Frame N` block, or its record in PCAP output.
     pub fn write_frame(&mut self, frame: &RawFrame<'_>, packet: &Packet<'_>) -> Result<()> {
-        let name = BlockName::Frame(frame.number);
         let doc = FrameDoc::new(frame, packet, self.opts.packets);
+        self.write_doc(frame, &doc)
+    }
+
+    /// Writes a frame as another engine dissected it ([`FrameDoc::foreign`]).
+    pub fn write_frame_foreign(
+        &mut self,
+        frame: &RawFrame<'_>,
+        layers: &[(String, crate::Tree)],
+        protocols: &str,
+    ) -> Result<()> {
+        let doc = FrameDoc::foreign(frame, layers, protocols, self.opts.packets);
+        self.write_doc(frame, &doc)
+    }
+
+    fn write_doc(&mut self, frame: &RawFrame<'_>, doc: &FrameDoc<'_, '_, '_>) -> Result<()> {
+        let name = BlockName::Frame(frame.number);
         let result = match &mut self.sink {
             Sink::Pcap(p) => p.write_frame(frame),
             Sink::Files => {
                 let (path, mut sink) = self.block_file(&name)?;
                 let r = match &mut sink {
                     Sink::Pcap(p) => p.write_frame(frame),
-                    other => other.block(&name, &doc),
+                    other => other.block(&name, doc),
                 };
                 return r
                     .and_then(|()| sink.finish())
                     .map_err(|e| e.with_path(path));
             }
-            sink => sink.block(&name, &doc),
+            sink => sink.block(&name, doc),
         };
         result.map_err(|e| self.locate(e))
     }
