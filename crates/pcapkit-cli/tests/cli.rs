@@ -177,7 +177,7 @@ fn verbose_lists_frames() {
     );
     assert_eq!(
         lines.get(1).copied(),
-        Some("Frame   1: Ethernet:Internet_Protocol_version_4")
+        Some("Frame   1: Ethernet:IPv4:TCP")
     );
     assert_eq!(lines.len() as u64, frames_of(&http()) + 2);
     assert_eq!(

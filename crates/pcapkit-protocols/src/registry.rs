@@ -182,10 +182,26 @@ protocols! {
     Hip => internet::Hip<'a>,
     /// Novell IPX.
     Ipx => internet::Ipx,
+    /// Internet Control Message Protocol.
+    Icmp => internet::Icmp<'a>,
+    /// ICMP for IPv6 (incl. Neighbor Discovery and MLD).
+    Icmpv6 => internet::Icmpv6<'a>,
+    /// Internet Group Management Protocol.
+    Igmp => internet::Igmp<'a>,
+    /// IP Encapsulating Security Payload.
+    Esp => internet::Esp,
+    /// Generic Routing Encapsulation.
+    Gre => internet::Gre,
+    /// VXLAN (UDP 4789).
+    Vxlan => link::Vxlan,
+    /// Geneve (UDP 6081).
+    Geneve => link::Geneve<'a>,
     /// Transmission Control Protocol.
     Tcp => transport::Tcp<'a>,
     /// User Datagram Protocol.
     Udp => transport::Udp,
+    /// Stream Control Transmission Protocol.
+    Sctp => transport::Sctp<'a>,
     /// File Transfer Protocol (control connection).
     Ftp => application::Ftp<'a>,
     /// HTTP/1.x or HTTP/2.

@@ -276,6 +276,12 @@ fn mod_doc(group: &str) -> &'static str {
         "l2tp" => "L2TP message types.",
         "ospf" => "OSPF packet and authentication types.",
         "vlan" => "802.1Q priority levels.",
+        "icmp" => {
+            "ICMP message types and the codes of its error messages (IANA, not in PyPCAPKit)."
+        }
+        "icmpv6" => "ICMPv6 message types, error codes, ND option types (IANA, not in PyPCAPKit).",
+        "igmp" => "IGMP message types, IGMPv3/MLDv2 group record types (IANA, not in PyPCAPKit).",
+        "sctp" => "SCTP chunk types (IANA, not in PyPCAPKit).",
         _ => "Registry constants.",
     }
 }

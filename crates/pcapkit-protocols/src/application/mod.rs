@@ -59,6 +59,9 @@ pub fn claims(id: ProtoId, data: &[u8]) -> bool {
         // Teredo: a bare IPv6 packet (origin indication and authentication headers, and
         // bubbles without a payload, are left raw).
         ProtoId::Ipv6 => data.first().is_some_and(|b| b >> 4 == 6),
+        // VXLAN: the I flag (valid VNI) set; Geneve: version 0.
+        ProtoId::Vxlan => data.len() >= 8 && data.first().is_some_and(|b| b & 0x08 != 0),
+        ProtoId::Geneve => data.len() >= 8 && data.first().is_some_and(|b| b >> 6 == 0),
         _ => true,
     }
 }

@@ -17,6 +17,12 @@ pub mod ftp;
 pub mod hip;
 /// HTTP methods, status codes and HTTP/2 registries.
 pub mod http;
+/// ICMP message types and the codes of its error messages (IANA, not in PyPCAPKit).
+pub mod icmp;
+/// ICMPv6 message types, error codes, ND option types (IANA, not in PyPCAPKit).
+pub mod icmpv6;
+/// IGMP message types, IGMPv3/MLDv2 group record types (IANA, not in PyPCAPKit).
+pub mod igmp;
 /// IPv4 options and type-of-service fields.
 pub mod ipv4;
 /// IPv6 extension headers, options, routing types.
@@ -31,6 +37,8 @@ pub mod mh;
 pub mod ospf;
 /// Link types, EtherTypes, IP protocol numbers, port numbers.
 pub mod reg;
+/// SCTP chunk types (IANA, not in PyPCAPKit).
+pub mod sctp;
 /// TCP flags, options, checksums, MPTCP subtypes.
 pub mod tcp;
 /// 802.1Q priority levels.
@@ -86,6 +94,18 @@ pub const REGISTRY_KEYS: &[&str] = &[
     "http__Setting",
     "http__StatusCode",
     "http__Type",
+    "icmp__DestinationUnreachable",
+    "icmp__ParameterProblem",
+    "icmp__Redirect",
+    "icmp__TimeExceeded",
+    "icmp__Type",
+    "icmpv6__DestinationUnreachable",
+    "icmpv6__NDPOption",
+    "icmpv6__ParameterProblem",
+    "icmpv6__TimeExceeded",
+    "icmpv6__Type",
+    "igmp__RecordType",
+    "igmp__Type",
     "ipv4__ClassificationLevel",
     "ipv4__OptionClass",
     "ipv4__OptionNumber",
@@ -158,6 +178,7 @@ pub const REGISTRY_KEYS: &[&str] = &[
     "reg__EtherType",
     "reg__TransType",
     "reg__TransportProtocol",
+    "sctp__ChunkType",
     "tcp__Checksum",
     "tcp__Flags",
     "tcp__MPTCPOption",
@@ -266,6 +287,36 @@ pub fn text_of(key: &str, input: &str) -> Option<String> {
         "http__Setting" => input.parse().ok().map(|v| http::Setting(v).to_string()),
         "http__StatusCode" => input.parse().ok().map(|v| http::StatusCode(v).to_string()),
         "http__Type" => Some(support::StrMember::<http::Type>::parse(input).to_string()),
+        "icmp__DestinationUnreachable" => input
+            .parse()
+            .ok()
+            .map(|v| icmp::DestinationUnreachable(v).to_string()),
+        "icmp__ParameterProblem" => input
+            .parse()
+            .ok()
+            .map(|v| icmp::ParameterProblem(v).to_string()),
+        "icmp__Redirect" => input.parse().ok().map(|v| icmp::Redirect(v).to_string()),
+        "icmp__TimeExceeded" => input
+            .parse()
+            .ok()
+            .map(|v| icmp::TimeExceeded(v).to_string()),
+        "icmp__Type" => input.parse().ok().map(|v| icmp::Type(v).to_string()),
+        "icmpv6__DestinationUnreachable" => input
+            .parse()
+            .ok()
+            .map(|v| icmpv6::DestinationUnreachable(v).to_string()),
+        "icmpv6__NDPOption" => input.parse().ok().map(|v| icmpv6::NDPOption(v).to_string()),
+        "icmpv6__ParameterProblem" => input
+            .parse()
+            .ok()
+            .map(|v| icmpv6::ParameterProblem(v).to_string()),
+        "icmpv6__TimeExceeded" => input
+            .parse()
+            .ok()
+            .map(|v| icmpv6::TimeExceeded(v).to_string()),
+        "icmpv6__Type" => input.parse().ok().map(|v| icmpv6::Type(v).to_string()),
+        "igmp__RecordType" => input.parse().ok().map(|v| igmp::RecordType(v).to_string()),
+        "igmp__Type" => input.parse().ok().map(|v| igmp::Type(v).to_string()),
         "ipv4__ClassificationLevel" => input
             .parse()
             .ok()
@@ -446,6 +497,7 @@ pub fn text_of(key: &str, input: &str) -> Option<String> {
             .parse()
             .ok()
             .map(|v| reg::TransportProtocol(v).to_string()),
+        "sctp__ChunkType" => input.parse().ok().map(|v| sctp::ChunkType(v).to_string()),
         "tcp__Checksum" => input.parse().ok().map(|v| tcp::Checksum(v).to_string()),
         "tcp__Flags" => input.parse().ok().map(|v| tcp::Flags(v).to_string()),
         "tcp__MPTCPOption" => input.parse().ok().map(|v| tcp::MPTCPOption(v).to_string()),

@@ -6,6 +6,7 @@ use serde_json::Value;
 mod application;
 mod internet;
 mod link;
+mod net;
 mod transport;
 
 /// One tshark field and where we keep it.
@@ -27,6 +28,7 @@ pub fn all() -> Vec<&'static Rule> {
         internet::RULES,
         transport::RULES,
         application::RULES,
+        net::RULES,
     ]
     .into_iter()
     .flatten()
