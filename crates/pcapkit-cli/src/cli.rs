@@ -16,6 +16,9 @@ Examples:
   pcapkit-cli in.pcap -f pcap -o copy.pcap   rewrite the frames as PCAP
   tcpdump -w - | pcapkit-cli - -j -o live    read standard input until it ends
   pcapkit-cli big.pcap --nofile              dissect only (timing, validation)
+  pcapkit-cli big.pcap -j -E pipeline --threads 4
+                                             same output, dissected on 4 threads
+  pcapkit-cli in.pcap -j -E pyshark          tshark's layers and fields per frame
 
 Without -a no extension is added: `-o out` writes a file named `out`.
 Format precedence: -f, then --jsonl, -j, -p, -t; default tree.";
@@ -155,6 +158,10 @@ pub struct Args {
     /// Worker threads of the pipeline and server engines (default: available cores)
     #[arg(long = "threads", value_name = "N")]
     pub threads: Option<usize>,
+
+    /// Python interpreter of the dpkt and scapy engines (default: $PCAPKIT_PYTHON, else python3)
+    #[arg(long = "python", value_name = "PROGRAM")]
+    pub python: Option<String>,
 }
 
 impl Args {
@@ -211,6 +218,9 @@ impl Args {
         }
         if let Some(d) = &self.trace {
             o = o.trace_fout(d);
+        }
+        if let Some(p) = &self.python {
+            o = o.python(p);
         }
         if let Some(n) = self.threads {
             o = o.threads(n);

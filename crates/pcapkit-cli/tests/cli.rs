@@ -175,10 +175,7 @@ fn verbose_lists_frames() {
         lines.first().copied(),
         Some(format!("[*] Loading file '{}'", cap()).as_str())
     );
-    assert_eq!(
-        lines.get(1).copied(),
-        Some("Frame   1: Ethernet:IPv4:TCP")
-    );
+    assert_eq!(lines.get(1).copied(), Some("Frame   1: Ethernet:IPv4:TCP"));
     assert_eq!(lines.len() as u64, frames_of(&http()) + 2);
     assert_eq!(
         lines.last().copied(),
