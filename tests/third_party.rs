@@ -217,6 +217,21 @@ fn third_party_frames_keep_our_frame_fields_and_store_their_chain() {
     .unwrap();
     let first = ex.next().unwrap().unwrap();
     assert_eq!(first.protocols(), "Ethernet:IP:TCP");
+    drop(ex);
+    // Stopping early (tshark still writing) ends cleanly.
+    let big = pcapkit_testdata::shared_captures()
+        .into_iter()
+        .max_by_key(|p| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0))
+        .unwrap();
+    let mut ex = extract(
+        ExtractOptions::new(&big)
+            .nofile(true)
+            .engine("pyshark")
+            .auto(false),
+    )
+    .unwrap();
+    assert_eq!(ex.next().unwrap().unwrap().number(), 1);
+    drop(ex);
 }
 
 #[test]

@@ -369,7 +369,13 @@ fn python_frame(v: Value) -> Result<Foreign> {
 impl Drop for External {
     fn drop(&mut self) {
         match self {
-            External::Tshark { child, reader, .. } => {
+            External::Tshark {
+                child,
+                reader,
+                packets,
+            } => {
+                // Drop our end first: a reader blocked on a full channel then returns.
+                drop(std::mem::replace(packets, crossbeam_channel::never()));
                 let _ = child.kill();
                 let _ = child.wait();
                 if let Some(r) = reader.take() {
