@@ -108,6 +108,7 @@ pub struct Extractor {
     packets: PacketMode,
     dissect: Arc<DissectOptions>,
     sinks: Vec<Box<dyn Sink>>,
+    reasm: Option<crate::reasm::ReasmSink>,
     frames: Vec<Frame>,
     interrupt: Option<Arc<AtomicBool>>,
     length: u64,
@@ -228,16 +229,21 @@ impl Extractor {
             Some(n) => n,
             None => std::thread::available_parallelism().map_or(1, std::num::NonZero::get),
         };
-        if opts.ip || opts.ipv4 || opts.ipv6 {
+        if opts.trace {
             return Err(Error::NotImplemented {
-                feature: "IP reassembly (ip, ipv4, ipv6)",
+                feature: "TCP flow tracing (trace)",
             });
         }
-        if opts.tcp {
-            return Err(Error::NotImplemented {
-                feature: "TCP reassembly and flow tracing (tcp, trace)",
-            });
-        }
+        let reasm = crate::reasm::ReasmSink::new(crate::reasm::ReasmOptions {
+            ipv4: opts.ip || opts.ipv4,
+            ipv6: opts.ip || opts.ipv6,
+            tcp: opts.tcp,
+            strict: opts.strict,
+            store: opts.reasm_store,
+            jsonl: opts.reasm_fout.clone(),
+            streams: opts.streams.clone(),
+            redissect: stop != Stop::default(),
+        })?;
 
         // 2. The input.
         let reader_opts = ReaderOptions::default();
@@ -386,6 +392,7 @@ impl Extractor {
             packets: opts.packets,
             dissect,
             sinks,
+            reasm,
             frames: Vec::new(),
             interrupt: opts.interrupt,
             length: 0,
@@ -438,12 +445,18 @@ impl Extractor {
     }
 
     fn finish_sinks(&mut self) -> Result<()> {
-        let mut first = Ok(());
+        let mut first = match &mut self.reasm {
+            Some(r) => r.finish(),
+            None => Ok(()),
+        };
         if let Some(ParallelRun {
             dumper: Some(d), ..
         }) = &mut self.parallel
         {
-            first = d.finish().map_err(Error::from);
+            let r = d.finish().map_err(Error::from);
+            if first.is_ok() {
+                first = r;
+            }
         }
         for sink in &mut self.sinks {
             let r = sink.finish();
@@ -465,6 +478,7 @@ impl Extractor {
             packets,
             dissect: dissect_opts,
             sinks,
+            reasm,
             frames,
             length,
             names,
@@ -514,6 +528,9 @@ impl Extractor {
                 for sink in sinks.iter_mut() {
                     sink.frame(&frame)?;
                 }
+                if let Some(r) = reasm {
+                    r.frame(&frame)?;
+                }
                 *length += 1;
                 let owned = (keep || *store).then(|| {
                     Frame::from_raw(&raw, foreign.protocols.clone(), dissect_opts, *packets)
@@ -536,6 +553,9 @@ impl Extractor {
                 let frame = FrameRef::new(&raw, &packet);
                 for sink in sinks.iter_mut() {
                     sink.frame(&frame)?;
+                }
+                if let Some(r) = reasm {
+                    r.frame(&frame)?;
                 }
                 *length += 1;
                 let owned = (keep || *store).then(|| Frame::new(&frame, dissect_opts, *packets));
@@ -568,6 +588,7 @@ impl Extractor {
             frames,
             length,
             header,
+            reasm,
             parallel: Some(run),
             ..
         } = self
@@ -588,13 +609,16 @@ impl Extractor {
                 Ok(Step::Other)
             }
             Item::Frame { raw, protocols, .. } => {
-                if !sinks.is_empty() {
-                    // Verbose output (and any other consumer) sees the frame as the
-                    // default engine shows it, in order; dissected again here only if
-                    // a consumer looks at its layers.
+                if !sinks.is_empty() || reasm.is_some() {
+                    // Verbose output and reassembly see the frame as the default engine
+                    // shows it, in order; dissected again here only if a consumer looks
+                    // at its layers (reassembly does).
                     let frame = FrameRef::lazy(&raw, dissect_opts);
                     for sink in sinks.iter_mut() {
                         sink.frame(&frame)?;
+                    }
+                    if let Some(r) = reasm {
+                        r.frame(&frame)?;
                     }
                 }
                 *length += 1;
@@ -640,12 +664,30 @@ impl Extractor {
         }
     }
 
-    /// Reassembled datagrams. Reassembly is not implemented yet: always an error.
-    pub fn reassembly(&self) -> Result<()> {
-        Err(Error::NotEnabled {
-            what: "reassembly",
-            hint: "extract with ipv4, ipv6 or tcp (not implemented yet)",
-        })
+    /// Reassembled datagrams per protocol (`None` for the ones not enabled), the
+    /// counters (evictions included) and the TCP stream view: PyPCAPKit's
+    /// `reassembly`. Complete once the input is read to its end.
+    ///
+    /// ```
+    /// use pcapkit::{extract, ExtractOptions};
+    ///
+    /// let path = concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/captures/http.pcap");
+    /// let ex = extract(ExtractOptions::new(path).nofile(true).tcp(true))?;
+    /// let r = ex.reassembly()?;
+    /// assert!(r.ipv4.is_none());
+    /// let tcp = r.tcp.as_ref().unwrap();
+    /// assert!(tcp.iter().all(|d| d.completed));
+    /// assert!(!tcp.is_empty());
+    /// # Ok::<(), pcapkit::Error>(())
+    /// ```
+    pub fn reassembly(&self) -> Result<&crate::reasm::ReassemblyData> {
+        self.reasm
+            .as_ref()
+            .map(crate::reasm::ReasmSink::data)
+            .ok_or(Error::NotEnabled {
+                what: "reassembly",
+                hint: "extract with ip, ipv4, ipv6, tcp or streams",
+            })
     }
 
     /// Traced TCP flows. Flow tracing is not implemented yet: always an error.

@@ -4,8 +4,9 @@
 //!
 //! The entry points mirror PyPCAPKit's: [`extract`] (read a capture, dissect every
 //! frame, write JSON / JSON Lines / plist / tree / PCAP), [`analyse`] (guess the
-//! application protocol of a payload), [`reassemble`] and [`trace`] (not implemented
-//! yet: they return [`Error::NotImplemented`]).
+//! application protocol of a payload), [`reassemble`] (IPv4, IPv6 or TCP
+//! reassembly) and [`trace`] (not implemented yet: it returns
+//! [`Error::NotImplemented`]).
 //!
 //! ```
 //! use pcapkit::{extract, ExtractOptions, JSON};
@@ -27,12 +28,14 @@ mod error;
 mod extractor;
 mod frame;
 mod options;
+mod reasm;
 mod sink;
 
 pub use error::{Error, Result};
 pub use extractor::{CaptureHeader, Extractor};
 pub use frame::{Frame, FrameRef};
 pub use options::{Engine, ExtractOptions, FrameCallback, Input, Output, Verbose};
+pub use reasm::{Reassembler, ReassemblyData, reassemble};
 
 pub use pcapkit_dump::{Format, PacketMode};
 pub use pcapkit_protocols::Packet;
@@ -43,6 +46,8 @@ pub use pcapkit_core;
 pub use pcapkit_dump;
 /// The dissectors, re-exported.
 pub use pcapkit_protocols;
+/// The reassembly engines (datagrams, limits, stream view), re-exported.
+pub use pcapkit_reasm;
 
 /// Registry enums (`LinkType`, `EtherType`, `TransType`, `AppType`, and every other
 /// registry generated from IANA's), as PyPCAPKit names them.
@@ -137,40 +142,10 @@ pub fn analyse(data: &[u8], length: Option<usize>) -> Packet<'_> {
     )
 }
 
-/// A reassembler for IPv4, IPv6 or TCP. Placeholder: reassembly is not implemented
-/// yet, so no value of this type exists.
-#[derive(Debug)]
-pub enum Reassembler {}
-
 /// A TCP flow tracer. Placeholder: flow tracing is not implemented yet, so no value
 /// of this type exists.
 #[derive(Debug)]
 pub enum TraceFlow {}
-
-/// A reassembler for `protocol` (`IPv4`, `IPv6` or `TCP`, any case); `strict` also
-/// reports incomplete datagrams.
-///
-/// Not implemented yet: a valid protocol gives [`Error::NotImplemented`]; anything
-/// else [`Error::UnknownReassembly`] naming the three.
-///
-/// ```
-/// let err = pcapkit::reassemble("UDP", true).unwrap_err();
-/// assert_eq!(err.to_string(), "unsupported reassembly protocol \"UDP\": expected one of IPv4, IPv6, TCP");
-/// assert!(matches!(pcapkit::reassemble("TCP", true), Err(pcapkit::Error::NotImplemented { .. })));
-/// ```
-pub fn reassemble(protocol: &str, strict: bool) -> Result<Reassembler> {
-    let _ = strict;
-    if ["IPv4", "IPv6", "TCP"]
-        .iter()
-        .any(|p| p.eq_ignore_ascii_case(protocol.trim()))
-    {
-        Err(Error::NotImplemented {
-            feature: "reassembly (pcapkit::reassemble)",
-        })
-    } else {
-        Err(Error::UnknownReassembly(protocol.to_owned()))
-    }
-}
 
 /// A TCP flow tracer writing one file per flow into `fout` in `format`, PCAP files
 /// with `byteorder` (`little`, `big`, `native`) and nanosecond timestamps if asked.

@@ -168,8 +168,9 @@ fn http() -> PathBuf {
 fn dir_contents(dir: &Path) -> Vec<(String, Vec<u8>)> {
     let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
         .unwrap()
+        .map(|e| e.unwrap())
+        .filter(|e| e.path().is_file())
         .map(|e| {
-            let e = e.unwrap();
             (
                 e.file_name().to_string_lossy().into_owned(),
                 std::fs::read(e.path()).unwrap(),
@@ -307,4 +308,52 @@ fn default_threads_and_zero_threads() {
     assert!(ex.length() > 0);
     let e = extract(ExtractOptions::new(http()).engine("server").threads(0)).unwrap_err();
     assert_eq!(e.to_string(), "invalid options: threads must be at least 1");
+}
+
+#[test]
+fn reassembly_and_streams_identical_to_default() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut datagrams = 0;
+    for capture in captures() {
+        let name = capture.file_name().unwrap().to_string_lossy().into_owned();
+        let mut outs = Vec::new();
+        for engine in ["default", "pipeline", "server"] {
+            let d = dir.path().join(format!("{name}-{engine}"));
+            std::fs::create_dir_all(&d).unwrap();
+            let r = extract(
+                ExtractOptions::new(&capture)
+                    .nofile(true)
+                    .store(false)
+                    .ip(true)
+                    .tcp(true)
+                    .reasm_fout(d.join("r"))
+                    .streams(d.join("streams"))
+                    .engine(engine)
+                    .threads(2),
+            );
+            match r {
+                Ok(_) | Err(Error::Capture { .. }) => {}
+                Err(e) => panic!("{name} {engine}: {e}"),
+            }
+            let mut files = Vec::new();
+            for sub in [d.clone(), d.join("streams")] {
+                if sub.is_dir() {
+                    files.extend(
+                        dir_contents(&sub)
+                            .into_iter()
+                            .filter(|(n, _)| n != "streams"),
+                    );
+                }
+            }
+            outs.push(files);
+            std::fs::remove_dir_all(&d).unwrap();
+        }
+        datagrams += outs[0].iter().map(|(_, b)| b.len()).sum::<usize>();
+        assert!(outs[0] == outs[1], "{name}: pipeline reassembly differs");
+        assert!(outs[0] == outs[2], "{name}: server reassembly differs");
+    }
+    assert!(
+        datagrams > 10_000,
+        "only {datagrams} bytes of reassembly output"
+    );
 }

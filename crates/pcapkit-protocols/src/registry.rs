@@ -206,4 +206,14 @@ protocols! {
     Ftp => application::Ftp<'a>,
     /// HTTP/1.x or HTTP/2.
     Http => application::Http<'a>,
+    /// DNS, mDNS or LLMNR message over UDP.
+    Dns => application::Dns<'a>,
+    /// DNS or LLMNR message over TCP (length-prefixed).
+    DnsTcp => application::DnsTcp<'a>,
+    /// BOOTP / DHCP.
+    Dhcp => application::Dhcp<'a>,
+    /// Network Time Protocol.
+    Ntp => application::Ntp<'a>,
+    /// TLS records of a TCP segment.
+    Tls => application::Tls<'a>,
 }

@@ -11,6 +11,12 @@
 
 /// ARP hardware types and operations.
 pub mod arp;
+/// BOOTP/DHCP op codes, options and message types.
+pub mod dhcp;
+/// DHCPv6 message types and option codes.
+pub mod dhcpv6;
+/// DNS resource record types, classes, opcodes and response codes.
+pub mod dns;
 /// FTP commands and reply codes.
 pub mod ftp;
 /// Host Identity Protocol registries.
@@ -33,6 +39,8 @@ pub mod ipx;
 pub mod l2tp;
 /// Mobility Header registries.
 pub mod mh;
+/// NTP association modes and leap indicators.
+pub mod ntp;
 /// OSPF packet and authentication types.
 pub mod ospf;
 /// Link types, EtherTypes, IP protocol numbers, port numbers.
@@ -41,6 +49,8 @@ pub mod reg;
 pub mod sctp;
 /// TCP flags, options, checksums, MPTCP subtypes.
 pub mod tcp;
+/// TLS content types, handshake types, extension types and versions.
+pub mod tls;
 /// 802.1Q priority levels.
 pub mod vlan;
 pub use pcapkit_core::consts::RegistryEnum;
@@ -62,6 +72,15 @@ pub const REGISTRY_KEYS: &[&str] = &[
     "reg__LinkType",
     "arp__Hardware",
     "arp__Operation",
+    "dhcp__MessageType",
+    "dhcp__Opcode",
+    "dhcp__Option",
+    "dhcpv6__MessageType",
+    "dhcpv6__Option",
+    "dns__Class",
+    "dns__Opcode",
+    "dns__RCode",
+    "dns__RRType",
     "ftp__Command",
     "ftp__CommandType",
     "ftp__ConformanceRequirement",
@@ -172,6 +191,8 @@ pub const REGISTRY_KEYS: &[&str] = &[
     "mh__TrafficSelector",
     "mh__UpdateNotificationACKStatus",
     "mh__UpdateNotificationReason",
+    "ntp__LeapIndicator",
+    "ntp__Mode",
     "ospf__Authentication",
     "ospf__Packet",
     "reg__AppType",
@@ -183,6 +204,10 @@ pub const REGISTRY_KEYS: &[&str] = &[
     "tcp__Flags",
     "tcp__MPTCPOption",
     "tcp__Option",
+    "tls__ContentType",
+    "tls__ExtensionType",
+    "tls__HandshakeType",
+    "tls__Version",
     "vlan__PriorityLevel",
 ];
 
@@ -237,6 +262,18 @@ pub fn text_of(key: &str, input: &str) -> Option<String> {
             .map(|v| pcapkit_core::consts::reg::LinkType(v).to_string()),
         "arp__Hardware" => input.parse().ok().map(|v| arp::Hardware(v).to_string()),
         "arp__Operation" => input.parse().ok().map(|v| arp::Operation(v).to_string()),
+        "dhcp__MessageType" => input.parse().ok().map(|v| dhcp::MessageType(v).to_string()),
+        "dhcp__Opcode" => input.parse().ok().map(|v| dhcp::Opcode(v).to_string()),
+        "dhcp__Option" => input.parse().ok().map(|v| dhcp::Option(v).to_string()),
+        "dhcpv6__MessageType" => input
+            .parse()
+            .ok()
+            .map(|v| dhcpv6::MessageType(v).to_string()),
+        "dhcpv6__Option" => input.parse().ok().map(|v| dhcpv6::Option(v).to_string()),
+        "dns__Class" => input.parse().ok().map(|v| dns::Class(v).to_string()),
+        "dns__Opcode" => input.parse().ok().map(|v| dns::Opcode(v).to_string()),
+        "dns__RCode" => input.parse().ok().map(|v| dns::RCode(v).to_string()),
+        "dns__RRType" => input.parse().ok().map(|v| dns::RRType(v).to_string()),
         "ftp__Command" => Some(support::StrMember::<ftp::Command>::parse(input).to_string()),
         "ftp__CommandType" => input.parse().ok().map(|v| ftp::CommandType(v).to_string()),
         "ftp__ConformanceRequirement" => input
@@ -476,6 +513,11 @@ pub fn text_of(key: &str, input: &str) -> Option<String> {
             .parse()
             .ok()
             .map(|v| mh::UpdateNotificationReason(v).to_string()),
+        "ntp__LeapIndicator" => input
+            .parse()
+            .ok()
+            .map(|v| ntp::LeapIndicator(v).to_string()),
+        "ntp__Mode" => input.parse().ok().map(|v| ntp::Mode(v).to_string()),
         "ospf__Authentication" => input
             .parse()
             .ok()
@@ -502,6 +544,16 @@ pub fn text_of(key: &str, input: &str) -> Option<String> {
         "tcp__Flags" => input.parse().ok().map(|v| tcp::Flags(v).to_string()),
         "tcp__MPTCPOption" => input.parse().ok().map(|v| tcp::MPTCPOption(v).to_string()),
         "tcp__Option" => input.parse().ok().map(|v| tcp::Option(v).to_string()),
+        "tls__ContentType" => input.parse().ok().map(|v| tls::ContentType(v).to_string()),
+        "tls__ExtensionType" => input
+            .parse()
+            .ok()
+            .map(|v| tls::ExtensionType(v).to_string()),
+        "tls__HandshakeType" => input
+            .parse()
+            .ok()
+            .map(|v| tls::HandshakeType(v).to_string()),
+        "tls__Version" => input.parse().ok().map(|v| tls::Version(v).to_string()),
         "vlan__PriorityLevel" => input
             .parse()
             .ok()

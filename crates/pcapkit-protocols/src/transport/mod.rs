@@ -25,6 +25,10 @@ pub fn by_port(transport: Transport, port: u16) -> Option<ProtoId> {
         (Transport::Udp, 3544) => Some(ProtoId::Ipv6),
         (Transport::Udp, 4789) => Some(ProtoId::Vxlan),
         (Transport::Udp, 6081) => Some(ProtoId::Geneve),
+        (Transport::Udp, 53 | 5353 | 5355) => Some(ProtoId::Dns),
+        (Transport::Tcp, 53 | 5355) => Some(ProtoId::DnsTcp),
+        (Transport::Udp, 67 | 68) => Some(ProtoId::Dhcp),
+        (Transport::Udp, 123) => Some(ProtoId::Ntp),
         _ => None,
     }
 }

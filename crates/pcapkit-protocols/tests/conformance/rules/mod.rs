@@ -3,6 +3,7 @@
 
 use serde_json::Value;
 
+mod app2;
 mod application;
 mod internet;
 mod link;
@@ -31,6 +32,7 @@ pub fn all() -> Vec<&'static Rule> {
         net::RULES,
     ]
     .into_iter()
+    .chain(app2::RULES.iter().copied())
     .flatten()
     .collect()
 }
