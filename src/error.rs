@@ -48,12 +48,22 @@ pub enum Error {
     )]
     UnknownEngine(String),
     /// A known engine that this build cannot run (yet).
-    #[error("engine {engine:?} is not available: {reason}; use engine \"default\"")]
+    #[error("engine {engine:?} is not available: {reason}")]
     EngineNotAvailable {
         /// The engine asked for.
         engine: &'static str,
-        /// Why, and what would make it available.
-        reason: &'static str,
+        /// Why, and what to install to make it available.
+        reason: String,
+    },
+    /// A third-party engine (tshark, python) failed while dissecting.
+    #[error("engine {engine:?} failed at frame {frame}: {what}")]
+    Engine {
+        /// The engine.
+        engine: &'static str,
+        /// The frame it was dissecting.
+        frame: u64,
+        /// What happened.
+        what: String,
     },
     /// A reassembly protocol other than `IPv4`, `IPv6`, `TCP` (PyPCAPKit's
     /// `FormatError`).

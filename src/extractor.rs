@@ -14,6 +14,8 @@ use pcapkit_dump::{
 };
 use pcapkit_protocols::{DissectOptions, ErrorKind as DissectErrorKind, Level, Stop, dissect};
 
+use crate::engine::external::External;
+use crate::engine::parallel::{Dispatch, HeaderUpdate, Item, Parallel};
 use crate::error::{Error, Result};
 use crate::frame::{Frame, FrameRef};
 use crate::options::{Engine, ExtractOptions, Input, Output, Verbose};
@@ -117,6 +119,18 @@ pub struct Extractor {
     header: Option<CaptureHeader>,
     done: bool,
     said_not_iterable: bool,
+    /// The `pipeline` / `server` machinery, and the output it writes in order.
+    parallel: Option<ParallelRun>,
+    /// The `pyshark` / `dpkt` / `scapy` engine's process.
+    external: Option<External>,
+}
+
+/// A multi-threaded extraction: the workers, and the dumper their blocks go to.
+struct ParallelRun {
+    engine: Parallel,
+    dumper: Option<Dumper>,
+    /// PCAP output was told about the input.
+    hinted: bool,
 }
 
 impl std::fmt::Debug for Extractor {
@@ -201,7 +215,10 @@ impl Extractor {
                     .into(),
             ));
         }
-        engine.check_available()?;
+        let threads = match opts.threads {
+            Some(n) => n,
+            None => std::thread::available_parallelism().map_or(1, std::num::NonZero::get),
+        };
         let reasm = crate::reasm::ReasmSink::new(crate::reasm::ReasmOptions {
             ipv4: opts.ip || opts.ipv4,
             ipv6: opts.ip || opts.ipv6,
@@ -264,7 +281,16 @@ impl Extractor {
             }
         };
 
-        // 3. The output.
+        // 3. A third-party engine: started before any output is created, so a missing
+        // program or package leaves nothing behind.
+        let external = if engine.is_third_party() {
+            let file = input.is_file().then_some(input.as_path());
+            Some(External::start(engine, file, opts.python.as_deref())?)
+        } else {
+            None
+        };
+
+        // 4. The output.
         let dump_opts = DumpOptions {
             packets: opts.packets,
             pcap: PcapOptions {
@@ -275,6 +301,7 @@ impl Extractor {
             ..DumpOptions::default()
         };
         let mut sinks: Vec<Box<dyn Sink>> = Vec::new();
+        let mut dumpers = Vec::new();
         let mut output = None;
         if let Some(format) = format {
             let dumper = match opts.fout {
@@ -300,6 +327,36 @@ impl Extractor {
                     Dumper::to_writer(writer, format, dump_opts)
                 }
             };
+            dumpers.push(dumper);
+        }
+        let dissect = Arc::new(DissectOptions {
+            stop,
+            ..DissectOptions::default()
+        });
+        let parallel = match engine {
+            Engine::Pipeline | Engine::Server => {
+                let dispatch = if engine == Engine::Server {
+                    Dispatch::Flow
+                } else {
+                    Dispatch::Batch
+                };
+                let dumper = dumpers.pop();
+                let run = Parallel::new(
+                    dispatch,
+                    threads,
+                    dumper.as_ref().map(Dumper::renderer),
+                    Arc::clone(&dissect),
+                    opts.store || !opts.auto,
+                )?;
+                Some(ParallelRun {
+                    engine: run,
+                    dumper,
+                    hinted: false,
+                })
+            }
+            _ => None,
+        };
+        for dumper in dumpers {
             sinks.push(Box::new(DumpSink::new(dumper)));
         }
         match opts.verbose {
@@ -320,10 +377,7 @@ impl Extractor {
             store: opts.store,
             packets: opts.packets,
             trace,
-            dissect: Arc::new(DissectOptions {
-                stop,
-                ..DissectOptions::default()
-            }),
+            dissect,
             sinks,
             reasm,
             frames: Vec::new(),
@@ -334,6 +388,8 @@ impl Extractor {
             header: None,
             done: false,
             said_not_iterable: false,
+            parallel,
+            external,
         })
     }
 
@@ -381,6 +437,15 @@ impl Extractor {
             Some(r) => r.finish(),
             None => Ok(()),
         };
+        if let Some(ParallelRun {
+            dumper: Some(d), ..
+        }) = &mut self.parallel
+        {
+            let r = d.finish().map_err(Error::from);
+            if first.is_ok() {
+                first = r;
+            }
+        }
         for sink in &mut self.sinks {
             let r = sink.finish();
             if first.is_ok() {
@@ -391,6 +456,9 @@ impl Extractor {
     }
 
     fn next_record(&mut self, keep: bool) -> Result<Step> {
+        if self.parallel.is_some() {
+            return self.next_parallel(keep);
+        }
         let Extractor {
             reader,
             input,
@@ -404,6 +472,7 @@ impl Extractor {
             limit_hits,
             names,
             header,
+            external,
             ..
         } = self;
         let record = match reader.next_record() {
@@ -437,6 +506,37 @@ impl Extractor {
                 }
                 Ok(Step::Other)
             }
+            Record::Frame(raw) if external.is_some() => {
+                let Some(ext) = external.as_mut() else {
+                    return Ok(Step::Other);
+                };
+                // The engine's layers go to the output; reassembly and tracing (and any
+                // callback that asks for `packet()`) get ours, dissected on demand.
+                let foreign = ext.dissect(&raw)?;
+                let frame = FrameRef::lazy(&raw, dissect_opts).with_foreign(&foreign);
+                for sink in sinks.iter_mut() {
+                    sink.frame(&frame)?;
+                }
+                if let Some(r) = reasm {
+                    r.frame(&frame)?;
+                }
+                *length += 1;
+                let owned = (keep || *store).then(|| {
+                    Frame::from_raw(&raw, foreign.protocols.clone(), dissect_opts, *packets)
+                });
+                Ok(Step::Frame(match owned {
+                    Some(f) if *store => {
+                        if keep {
+                            frames.push(f.clone());
+                            Some(f)
+                        } else {
+                            frames.push(f);
+                            None
+                        }
+                    }
+                    other => other,
+                }))
+            }
             Record::Frame(raw) => {
                 let packet = dissect(raw.link_type, raw.data, dissect_opts);
                 if packet
@@ -445,10 +545,7 @@ impl Extractor {
                 {
                     *limit_hits += 1;
                 }
-                let frame = FrameRef {
-                    raw: &raw,
-                    packet: &packet,
-                };
+                let frame = FrameRef::new(&raw, &packet);
                 for sink in sinks.iter_mut() {
                     sink.frame(&frame)?;
                 }
@@ -478,6 +575,78 @@ impl Extractor {
     /// error in the output.
     pub fn limit_hits(&self) -> u64 {
         self.limit_hits
+    }
+
+    /// [`Extractor::next_record`] for the multi-threaded engines: the next record in
+    /// order, its output already rendered by a worker.
+    fn next_parallel(&mut self, keep: bool) -> Result<Step> {
+        let Extractor {
+            reader,
+            input,
+            store,
+            packets,
+            dissect: dissect_opts,
+            sinks,
+            frames,
+            length,
+            header,
+            reasm,
+            parallel: Some(run),
+            ..
+        } = self
+        else {
+            return Ok(Step::End);
+        };
+        let Some(item) = run.engine.next(reader, input)? else {
+            return Ok(Step::End);
+        };
+        if let Some(dumper) = &mut run.dumper {
+            Parallel::write(dumper, &mut run.hinted, &item)?;
+        }
+        match item {
+            Item::Block { header: update, .. } => {
+                if let Some(update) = update {
+                    apply_header(header, update);
+                }
+                Ok(Step::Other)
+            }
+            Item::Frame { raw, protocols, .. } => {
+                if !sinks.is_empty() || reasm.is_some() {
+                    // Verbose output and reassembly see the frame as the default engine
+                    // shows it, in order; dissected again here only if a consumer looks
+                    // at its layers (reassembly does).
+                    let frame = FrameRef::lazy(&raw, dissect_opts);
+                    for sink in sinks.iter_mut() {
+                        sink.frame(&frame)?;
+                    }
+                    if let Some(r) = reasm {
+                        r.frame(&frame)?;
+                    }
+                }
+                *length += 1;
+                if !(keep || *store) {
+                    return Ok(Step::Frame(None));
+                }
+                let chain = match protocols {
+                    Some(p) => p.to_owned(),
+                    None => dissect(raw.link_type, raw.data, dissect_opts)
+                        .protocols()
+                        .to_string(),
+                };
+                let f = Frame::from_raw(&raw, chain, dissect_opts, *packets);
+                Ok(Step::Frame(if *store {
+                    if keep {
+                        frames.push(f.clone());
+                        Some(f)
+                    } else {
+                        frames.push(f);
+                        None
+                    }
+                } else {
+                    Some(f)
+                }))
+            }
+        }
     }
 
     /// Frames read so far (PyPCAPKit's `length`).
@@ -611,6 +780,31 @@ fn update_header(header: &mut Option<CaptureHeader>, reader: &Reader, new_sectio
         }
     } else if let Some(i) = reader.interfaces().last() {
         interfaces.push(i.clone());
+    }
+}
+
+/// Applies a header change the multi-threaded engines recorded when they read it.
+fn apply_header(header: &mut Option<CaptureHeader>, update: &HeaderUpdate) {
+    if let HeaderUpdate::Pcap(h) = update {
+        *header = Some(CaptureHeader::Pcap(*h));
+        return;
+    }
+    if !matches!(header, Some(CaptureHeader::Pcapng { .. })) {
+        *header = Some(CaptureHeader::Pcapng {
+            sections: Vec::new(),
+            interfaces: Vec::new(),
+        });
+    }
+    if let Some(CaptureHeader::Pcapng {
+        sections,
+        interfaces,
+    }) = header
+    {
+        match update {
+            HeaderUpdate::Section(s) => sections.push(s.clone()),
+            HeaderUpdate::Interface(i) => interfaces.push(i.clone()),
+            HeaderUpdate::Pcap(_) => {}
+        }
     }
 }
 

@@ -1,6 +1,7 @@
 //! Frames as the Extractor hands them out: borrowed ([`FrameRef`], for callbacks) and
 //! owned ([`Frame`], for iteration and `store`).
 
+use std::cell::OnceCell;
 use std::fmt;
 use std::sync::Arc;
 
@@ -11,11 +12,51 @@ use pcapkit_dump::{FrameDoc, PacketMode};
 use pcapkit_protocols::{DissectOptions, Packet, dissect};
 use serde::Serialize;
 
+use crate::engine::external::Foreign;
+
 /// A frame and its dissection, borrowed from the reader: what per-frame callbacks
 /// (`verbose_with`) receive. Nothing is copied.
 pub struct FrameRef<'r, 'p> {
     pub(crate) raw: &'r RawFrame<'r>,
-    pub(crate) packet: &'p Packet<'r>,
+    packet: PacketSlot<'r, 'p>,
+    /// A third-party engine's dissection, which the output shows instead of ours.
+    pub(crate) foreign: Option<&'p Foreign>,
+}
+
+/// The dissection of a [`FrameRef`]: given, or made on first use (the
+/// multi-threaded engines dissect in their workers; a callback that never looks at
+/// the layers costs no second dissection).
+// A FrameRef lives on the stack for one frame: boxing the packet would allocate per frame.
+#[allow(clippy::large_enum_variant)]
+enum PacketSlot<'r, 'p> {
+    Ready(&'p Packet<'r>),
+    Lazy(&'p DissectOptions, OnceCell<Packet<'r>>),
+}
+
+impl<'r, 'p> FrameRef<'r, 'p> {
+    /// A frame and its dissection.
+    pub(crate) fn new(raw: &'r RawFrame<'r>, packet: &'p Packet<'r>) -> Self {
+        Self {
+            raw,
+            packet: PacketSlot::Ready(packet),
+            foreign: None,
+        }
+    }
+
+    /// A frame dissected with `opts` when its layers are first asked for.
+    pub(crate) fn lazy(raw: &'r RawFrame<'r>, opts: &'p DissectOptions) -> Self {
+        Self {
+            raw,
+            packet: PacketSlot::Lazy(opts, OnceCell::new()),
+            foreign: None,
+        }
+    }
+
+    /// The same frame with a third-party engine's dissection for the output.
+    pub(crate) fn with_foreign(mut self, foreign: &'p Foreign) -> Self {
+        self.foreign = Some(foreign);
+        self
+    }
 }
 
 impl<'r> FrameRef<'r, '_> {
@@ -31,12 +72,21 @@ impl<'r> FrameRef<'r, '_> {
 
     /// The dissected layers.
     pub fn packet(&self) -> &Packet<'r> {
-        self.packet
+        match &self.packet {
+            PacketSlot::Ready(p) => p,
+            PacketSlot::Lazy(opts, cell) => {
+                cell.get_or_init(|| dissect(self.raw.link_type, self.raw.data, opts))
+            }
+        }
     }
 
-    /// The protocol chain (`Ethernet:IPv4:TCP`).
+    /// The protocol chain (`Ethernet:IPv4:TCP`; with a third-party engine, its chain,
+    /// e.g. tshark's `eth:ethertype:ip:tcp`).
     pub fn protocols(&self) -> String {
-        self.packet.protocols().to_string()
+        match self.foreign {
+            Some(f) => f.protocols.clone(),
+            None => self.packet().protocols().to_string(),
+        }
     }
 
     /// The captured bytes.
@@ -51,7 +101,7 @@ impl<'r> FrameRef<'r, '_> {
 
     /// The frame's block, for serialization with any serde format.
     pub fn doc(&self, packets: PacketMode) -> FrameDoc<'_, 'r, 'r> {
-        FrameDoc::new(self.raw, self.packet, packets)
+        FrameDoc::new(self.raw, self.packet(), packets)
     }
 }
 
@@ -59,7 +109,7 @@ impl fmt::Debug for FrameRef<'_, '_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("FrameRef")
             .field("number", &self.raw.number)
-            .field("protocols", &self.packet.protocols().to_string())
+            .field("protocols", &self.packet().protocols().to_string())
             .finish_non_exhaustive()
     }
 }
@@ -89,6 +139,26 @@ impl Frame {
                 _ => None,
             },
             protocols: frame.protocols(),
+            dissect: Arc::clone(dissect),
+            packets,
+        }
+    }
+
+    /// A frame from its raw record and protocol chain (the multi-threaded engines,
+    /// whose workers dissected it).
+    pub(crate) fn from_raw(
+        raw: &RawFrame<'_>,
+        protocols: String,
+        dissect: &Arc<DissectOptions>,
+        packets: PacketMode,
+    ) -> Self {
+        Self {
+            raw: raw.to_owned_frame(),
+            record: match raw.meta {
+                FrameMeta::Pcap(rec) => Some(rec),
+                _ => None,
+            },
+            protocols,
             dissect: Arc::clone(dissect),
             packets,
         }

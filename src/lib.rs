@@ -22,6 +22,7 @@
 //! ```
 #![warn(missing_docs)]
 
+mod engine;
 mod error;
 mod extractor;
 mod frame;

@@ -165,6 +165,7 @@ pub struct ExtractOptions {
     pub(crate) byteorder: String,
     pub(crate) nanosecond: Option<bool>,
     pub(crate) threads: Option<usize>,
+    pub(crate) python: Option<PathBuf>,
     pub(crate) interrupt: Option<Arc<AtomicBool>>,
 }
 
@@ -206,6 +207,7 @@ impl Default for ExtractOptions {
             byteorder: "native".to_owned(),
             nanosecond: None,
             threads: None,
+            python: None,
             interrupt: None,
         }
     }
@@ -473,6 +475,14 @@ impl ExtractOptions {
         self
     }
 
+    /// The Python interpreter of the `dpkt` and `scapy` engines (default: the
+    /// `PCAPKIT_PYTHON` environment variable, else `python3`).
+    #[must_use]
+    pub fn python(mut self, program: impl Into<PathBuf>) -> Self {
+        self.python = Some(program.into());
+        self
+    }
+
     /// Worker threads of the multi-threaded engines (default: available cores).
     #[must_use]
     pub fn threads(mut self, n: usize) -> Self {
@@ -532,21 +542,9 @@ impl Engine {
         }
     }
 
-    /// `Ok` if this build can run the engine, else why not.
-    pub fn check_available(self) -> Result<()> {
-        let reason = match self {
-            Engine::Default => return Ok(()),
-            Engine::Server | Engine::Pipeline => {
-                "the multi-threaded engines are not implemented yet"
-            }
-            Engine::Dpkt => "the dpkt engine (python3 + dpkt) is not implemented yet",
-            Engine::Scapy => "the scapy engine (python3 + scapy) is not implemented yet",
-            Engine::PyShark => "the pyshark engine (tshark) is not implemented yet",
-        };
-        Err(Error::EngineNotAvailable {
-            engine: self.name(),
-            reason,
-        })
+    /// Whether the engine runs another program (tshark, python3).
+    pub const fn is_third_party(self) -> bool {
+        matches!(self, Engine::Dpkt | Engine::Scapy | Engine::PyShark)
     }
 }
 
@@ -569,13 +567,7 @@ mod tests {
             Engine::from_name("tcpdump"),
             Err(Error::UnknownEngine(n)) if n == "tcpdump"
         ));
-        assert!(Engine::Default.check_available().is_ok());
-        let e = Engine::Server.check_available().unwrap_err();
-        assert_eq!(
-            e.to_string(),
-            "engine \"server\" is not available: the multi-threaded engines are not \
-             implemented yet; use engine \"default\""
-        );
+        assert!(Engine::PyShark.is_third_party() && !Engine::Server.is_third_party());
     }
 
     #[test]

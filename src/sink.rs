@@ -82,7 +82,13 @@ impl Sink for DumpSink {
     }
 
     fn frame(&mut self, frame: &FrameRef<'_, '_>) -> Result<()> {
-        Ok(self.dumper.write_frame(frame.raw, frame.packet)?)
+        match frame.foreign {
+            Some(f) => self
+                .dumper
+                .write_frame_foreign(frame.raw, &f.layers, &f.protocols)?,
+            None => self.dumper.write_frame(frame.raw, frame.packet())?,
+        }
+        Ok(())
     }
 
     fn finish(&mut self) -> Result<()> {
@@ -102,12 +108,7 @@ impl Sink for VerboseSink {
             VerboseSink::Print => {
                 let mut out = std::io::stdout().lock();
                 // A closed stdout must not stop the extraction.
-                let _ = writeln!(
-                    out,
-                    "Frame {:>3}: {}",
-                    frame.number(),
-                    frame.packet.protocols()
-                );
+                let _ = writeln!(out, "Frame {:>3}: {}", frame.number(), frame.protocols());
             }
             VerboseSink::Callback(f) => f(frame),
         }

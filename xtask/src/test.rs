@@ -44,10 +44,20 @@ fn ensure_tools() {
         let mut args = vec!["-m", "pip", "install", "-q", "--break-system-packages"];
         args.extend(&missing);
         if !run("python3", &args) {
-            eprintln!(
-                "xtask test: could not install python3 {}",
-                missing.join(" ")
-            );
+            // Debian's packages, for the system python3.
+            let debs: Vec<String> = missing.iter().map(|m| format!("python3-{m}")).collect();
+            let mut apt = vec!["install", "-y", "-qq", "--no-install-recommends"];
+            apt.extend(debs.iter().map(String::as_str));
+            let ok = succeeds("apt-get", &["--version"])
+                && run("apt-get", &["update", "-qq"])
+                && run("apt-get", &apt);
+            if !ok {
+                eprintln!(
+                    "xtask test: could not install python3 {} (the dpkt and scapy engine \
+                     tests will fail)",
+                    missing.join(" ")
+                );
+            }
         }
     }
 }

@@ -16,6 +16,9 @@ Examples:
   pcapkit-cli in.pcap -f pcap -o copy.pcap   rewrite the frames as PCAP
   tcpdump -w - | pcapkit-cli - -j -o live    read standard input until it ends
   pcapkit-cli big.pcap --nofile              dissect only (timing, validation)
+  pcapkit-cli big.pcap -j -E pipeline --threads 4
+                                             same output, dissected on 4 threads
+  pcapkit-cli in.pcap -j -E pyshark          tshark's layers and fields per frame
   pcapkit-cli in.pcap --ip --tcp --nofile -o r
                                              reassembled datagrams in r.ipv4.jsonl,
                                              r.ipv6.jsonl, r.tcp.jsonl
@@ -175,9 +178,13 @@ pub struct Args {
     #[arg(long = "trace-timeout", value_name = "SECS", value_parser = parse_secs)]
     pub trace_timeout: Option<std::time::Duration>,
 
-    /// Worker threads of the multi-threaded engines (not implemented yet)
+    /// Worker threads of the pipeline and server engines (default: available cores)
     #[arg(long = "threads", value_name = "N")]
     pub threads: Option<usize>,
+
+    /// Python interpreter of the dpkt and scapy engines (default: $PCAPKIT_PYTHON, else python3)
+    #[arg(long = "python", value_name = "PROGRAM")]
+    pub python: Option<String>,
 }
 
 /// A duration in seconds (`30`, `0.5`), non-negative.
@@ -255,6 +262,9 @@ impl Args {
         }
         if let Some(d) = &self.trace {
             o = o.trace_fout(d);
+        }
+        if let Some(p) = &self.python {
+            o = o.python(p);
         }
         if self.ip || self.ipv4 || self.ipv6 || self.tcp {
             o = o.reasm_fout(self.reasm_prefix());

@@ -37,15 +37,6 @@ fn main() -> ExitCode {
     } else {
         Channel::Stdout
     };
-    if args.threads.is_some() {
-        return report::fail(
-            &pcapkit::Error::NotImplemented {
-                feature: "multi-threaded extraction (--threads)",
-            },
-            0,
-            None,
-        );
-    }
     let total = (args.input != "-")
         .then(|| std::fs::metadata(&args.input).ok().map(|m| m.len()))
         .flatten();

@@ -238,6 +238,47 @@ fn files_layer_protocol_packet_engine_nofile() {
     assert!(!dir.path().join("nothing").exists());
 }
 
+#[test]
+fn engines_and_threads_write_what_default_writes() {
+    let dir = tempfile::tempdir().unwrap();
+    let default = run(dir.path(), &[&cap(), "-j", "-o", "-"]);
+    assert!(default.status.success(), "{}", stderr(&default));
+    assert!(default.stdout.len() > 1000);
+    for args in [
+        &["-E", "pipeline"][..],
+        &["-E", "pipeline", "--threads", "1"],
+        &["--engine", "server", "--threads", "3"],
+        &["-E", "SERVER"],
+        &["-E", "default", "--threads", "2"],
+    ] {
+        let mut all = vec![cap(), "-j".into(), "-o".into(), "-".into()];
+        all.extend(args.iter().map(|s| s.to_string()));
+        let refs: Vec<&str> = all.iter().map(String::as_str).collect();
+        let o = run(dir.path(), &refs);
+        assert!(o.status.success(), "{args:?}: {}", stderr(&o));
+        assert!(
+            o.stdout == default.stdout,
+            "{args:?}: output differs from default"
+        );
+    }
+    // -v prints the same lines in the same order
+    let v1 = run(dir.path(), &[&cap(), "-v", "-o", "a"]);
+    let v2 = run(
+        dir.path(),
+        &[&cap(), "-v", "-o", "b", "-E", "pipeline", "--threads", "2"],
+    );
+    assert!(v1.status.success() && v2.status.success());
+    let lines = |o: &Output| {
+        String::from_utf8_lossy(&o.stdout)
+            .lines()
+            .filter(|l| l.starts_with("Frame"))
+            .map(str::to_owned)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(lines(&v1).len() as u64, frames_of(&http()));
+    assert_eq!(lines(&v1), lines(&v2));
+}
+
 fn assert_error(o: &Output, code: i32, needles: &[&str]) {
     assert_eq!(o.status.code(), Some(code), "{}", stderr(o));
     let err = stderr(o);
@@ -276,9 +317,9 @@ fn errors_are_one_line_with_status_1() {
         &["unknown engine \"tcpdump\"", "default"],
     );
     assert_error(
-        &run(dir.path(), &[&cap(), "-E", "pipeline"]),
+        &run(dir.path(), &[&cap(), "-E", "pipeline", "--threads", "0"]),
         1,
-        &["not available", "not implemented yet"],
+        &["threads must be at least 1"],
     );
     assert_error(
         &run(dir.path(), &[&cap(), "-L", "session"]),
@@ -291,12 +332,6 @@ fn errors_are_one_line_with_status_1() {
         1,
         &["cannot write file", "choose another output"],
     );
-    for flag in [&["--threads", "4"][..], &["--tcp", "--trace", "flows"]] {
-        let mut args = vec![cap()];
-        args.extend(flag.iter().map(|s| s.to_string()));
-        let refs: Vec<&str> = args.iter().map(String::as_str).collect();
-        assert_error(&run(dir.path(), &refs), 1, &["not implemented yet"]);
-    }
 }
 
 #[test]

@@ -12,11 +12,11 @@ use pcapkit_protocols::Packet;
 
 use crate::error::{DumpError, Result};
 use crate::frame::FrameDoc;
-use crate::json::{JsonWriter, JsonlWriter};
+use crate::json::{JsonWriter, JsonlWriter, render_json, render_jsonl};
 use crate::outbuf::DEFAULT_BUFFER;
 use crate::pcap::{PcapDumper, PcapOptions};
-use crate::plist::PlistWriter;
-use crate::tree::TreeWriter;
+use crate::plist::{PlistScratch, PlistWriter, render_plist_block};
+use crate::tree::{TreeScratch, TreeWriter, render_tree_block};
 use crate::{BlockName, BlockWriter, Format, PacketMode};
 
 /// The byte sink behind a [`Dumper`].
@@ -70,6 +70,17 @@ impl Sink {
             Sink::Jsonl(w) => w.write_block(name, body),
             Sink::Plist(w) => w.write_block(name, body),
             Sink::Tree(w) => w.write_block(name, body),
+            Sink::Pcap(_) | Sink::Files => Ok(()),
+        }
+    }
+
+    /// Appends a block made by a [`Renderer`] of the same format.
+    fn rendered(&mut self, block: &[u8]) -> Result<()> {
+        match self {
+            Sink::Json(w) => w.write_rendered(block),
+            Sink::Jsonl(w) => w.write_rendered(block),
+            Sink::Plist(w) => w.write_rendered(block),
+            Sink::Tree(w) => w.write_rendered(block),
             Sink::Pcap(_) | Sink::Files => Ok(()),
         }
     }
@@ -231,21 +242,73 @@ impl Dumper {
 
     /// Writes a frame: its `Frame N` block, or its record in PCAP output.
     pub fn write_frame(&mut self, frame: &RawFrame<'_>, packet: &Packet<'_>) -> Result<()> {
-        let name = BlockName::Frame(frame.number);
         let doc = FrameDoc::new(frame, packet, self.opts.packets);
+        self.write_doc(frame, &doc)
+    }
+
+    /// Writes a frame as another engine dissected it ([`FrameDoc::foreign`]).
+    pub fn write_frame_foreign(
+        &mut self,
+        frame: &RawFrame<'_>,
+        layers: &[(String, crate::Tree)],
+        protocols: &str,
+    ) -> Result<()> {
+        let doc = FrameDoc::foreign(frame, layers, protocols, self.opts.packets);
+        self.write_doc(frame, &doc)
+    }
+
+    fn write_doc(&mut self, frame: &RawFrame<'_>, doc: &FrameDoc<'_, '_, '_>) -> Result<()> {
+        let name = BlockName::Frame(frame.number);
         let result = match &mut self.sink {
             Sink::Pcap(p) => p.write_frame(frame),
             Sink::Files => {
                 let (path, mut sink) = self.block_file(&name)?;
                 let r = match &mut sink {
                     Sink::Pcap(p) => p.write_frame(frame),
-                    other => other.block(&name, &doc),
+                    other => other.block(&name, doc),
                 };
                 return r
                     .and_then(|()| sink.finish())
                     .map_err(|e| e.with_path(path));
             }
-            sink => sink.block(&name, &doc),
+            sink => sink.block(&name, doc),
+        };
+        result.map_err(|e| self.locate(e))
+    }
+
+    /// A [`Renderer`] for this output: it turns blocks into bytes on any thread, and
+    /// [`Dumper::write_rendered`] splices them in, byte for byte what
+    /// [`Dumper::write_block`] / [`Dumper::write_frame`] would have written.
+    pub fn renderer(&self) -> Renderer {
+        Renderer::new(self.format, self.opts.packets)
+    }
+
+    /// Writes a block rendered by this dumper's [`Renderer`]. `frame` is the frame the
+    /// block is of (PCAP output writes it; other formats ignore it), `None` for a block
+    /// that is not a frame.
+    pub fn write_rendered(
+        &mut self,
+        name: &BlockName,
+        frame: Option<&RawFrame<'_>>,
+        block: &[u8],
+    ) -> Result<()> {
+        let result = match (&mut self.sink, frame) {
+            (Sink::Pcap(p), Some(frame)) => p.write_frame(frame),
+            (Sink::Pcap(_), None) => Ok(()),
+            (Sink::Files, _) => {
+                if self.format == Format::Pcap && frame.is_none() {
+                    return Ok(());
+                }
+                let (path, mut sink) = self.block_file(name)?;
+                let r = match (&mut sink, frame) {
+                    (Sink::Pcap(p), Some(frame)) => p.write_frame(frame),
+                    (other, _) => other.rendered(block),
+                };
+                return r
+                    .and_then(|()| sink.finish())
+                    .map_err(|e| e.with_path(path));
+            }
+            (sink, _) => sink.rendered(block),
         };
         result.map_err(|e| self.locate(e))
     }
@@ -254,6 +317,111 @@ impl Dumper {
     pub fn finish(&mut self) -> Result<()> {
         let result = self.sink.finish();
         result.map_err(|e| self.locate(e))
+    }
+}
+
+enum Scratch {
+    None,
+    Plist(PlistScratch),
+    Tree(TreeScratch),
+}
+
+/// Renders blocks of a [`Dumper`]'s document into position-independent bytes, so that
+/// several threads can serialize frames at once and one [`Dumper`] write them in order
+/// ([`Dumper::write_rendered`]). PCAP output renders nothing (the dumper writes the
+/// frame itself).
+///
+/// ```
+/// use pcapkit_core::{LinkType, RawFrame, Timestamp};
+/// use pcapkit_dump::{BlockName, DumpOptions, Dumper, Format};
+/// use pcapkit_protocols::{dissect, DissectOptions};
+///
+/// let raw = RawFrame::new(1, Timestamp::new(1, 0), LinkType::ETHERNET, 14, &[0xff; 14]);
+/// let packet = dissect(raw.link_type, raw.data, &DissectOptions::default());
+/// let dir = tempfile::tempdir()?;
+/// let (a, b) = (dir.path().join("a.json"), dir.path().join("b.json"));
+/// let mut direct = Dumper::to_file(&a, Format::Json, DumpOptions::default())?;
+/// direct.write_frame(&raw, &packet)?;
+/// direct.finish()?;
+/// let mut spliced = Dumper::to_file(&b, Format::Json, DumpOptions::default())?;
+/// let mut bytes = Vec::new(); // made on any thread
+/// spliced.renderer().render_frame(&mut bytes, &raw, &packet)?;
+/// spliced.write_rendered(&BlockName::Frame(1), Some(&raw), &bytes)?;
+/// spliced.finish()?;
+/// assert_eq!(std::fs::read(a)?, std::fs::read(b)?);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub struct Renderer {
+    format: Format,
+    packets: PacketMode,
+    scratch: Scratch,
+}
+
+impl std::fmt::Debug for Renderer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Renderer")
+            .field("format", &self.format)
+            .field("packets", &self.packets)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Clone for Renderer {
+    fn clone(&self) -> Self {
+        Self::new(self.format, self.packets)
+    }
+}
+
+impl Renderer {
+    /// A renderer of `format` documents whose frames carry `packets` bytes.
+    pub fn new(format: Format, packets: PacketMode) -> Self {
+        let scratch = match format {
+            Format::Plist => Scratch::Plist(PlistScratch::default()),
+            Format::Tree => Scratch::Tree(TreeScratch::default()),
+            _ => Scratch::None,
+        };
+        Self {
+            format,
+            packets,
+            scratch,
+        }
+    }
+
+    /// The format rendered.
+    pub fn format(&self) -> Format {
+        self.format
+    }
+
+    /// Appends the block `name: body` to `out` (nothing for PCAP output). On error
+    /// `out` may hold part of the block: drop it.
+    pub fn render_block<T: Serialize + ?Sized>(
+        &mut self,
+        out: &mut Vec<u8>,
+        name: &BlockName,
+        body: &T,
+    ) -> Result<()> {
+        match (self.format, &mut self.scratch) {
+            (Format::Json, _) => render_json(out, name, body),
+            (Format::Jsonl, _) => render_jsonl(out, name, body),
+            (Format::Plist, Scratch::Plist(st)) => render_plist_block(out, st, name, body),
+            (Format::Tree, Scratch::Tree(st)) => render_tree_block(out, st, name, body),
+            _ => Ok(()),
+        }
+    }
+
+    /// Appends the `Frame N` block of `frame` dissected as `packet` to `out`.
+    pub fn render_frame(
+        &mut self,
+        out: &mut Vec<u8>,
+        frame: &RawFrame<'_>,
+        packet: &Packet<'_>,
+    ) -> Result<()> {
+        if self.format == Format::Pcap {
+            return Ok(());
+        }
+        let name = BlockName::Frame(frame.number);
+        let doc = FrameDoc::new(frame, packet, self.packets);
+        self.render_block(out, &name, &doc)
     }
 }
 
@@ -288,6 +456,75 @@ mod tests {
                 expected.push(format!("Global Header{ext}"));
             }
             assert_eq!(names, expected, "{format}");
+        }
+    }
+
+    #[test]
+    fn rendered_blocks_are_what_write_block_writes() {
+        let dir = tempfile::tempdir().unwrap();
+        for format in Format::ALL {
+            for files in [false, true] {
+                let a = dir.path().join(format!("{format}-{files}-a"));
+                let b = dir.path().join(format!("{format}-{files}-b"));
+                let open = |p: &Path| {
+                    if files {
+                        Dumper::to_dir(p, format, DumpOptions::default()).unwrap()
+                    } else {
+                        Dumper::to_file(p, format, DumpOptions::default()).unwrap()
+                    }
+                };
+                let (mut da, mut db) = (open(&a), open(&b));
+                let mut r = db.renderer();
+                let header = serde_json::json!({"magic": "a1b2c3d4", "note": "<&>\"x\""});
+                da.write_block(&BlockName::GlobalHeader, &header).unwrap();
+                let mut bytes = Vec::new();
+                r.render_block(&mut bytes, &BlockName::GlobalHeader, &header)
+                    .unwrap();
+                db.write_rendered(&BlockName::GlobalHeader, None, &bytes)
+                    .unwrap();
+                for n in 1..=3u64 {
+                    let data: Vec<u8> = (0..60).map(|i| (i * n) as u8).collect();
+                    let raw = RawFrame::new(
+                        n,
+                        Timestamp::new(n as i64, 5),
+                        LinkType::ETHERNET,
+                        60,
+                        &data,
+                    );
+                    let p = dissect(raw.link_type, raw.data, &DissectOptions::default());
+                    da.write_frame(&raw, &p).unwrap();
+                    bytes.clear();
+                    r.render_frame(&mut bytes, &raw, &p).unwrap();
+                    db.write_rendered(&BlockName::Frame(n), Some(&raw), &bytes)
+                        .unwrap();
+                }
+                da.finish().unwrap();
+                db.finish().unwrap();
+                let read = |p: &Path| -> Vec<(String, Vec<u8>)> {
+                    if files {
+                        let mut v: Vec<_> = fs::read_dir(p)
+                            .unwrap()
+                            .map(|e| {
+                                let e = e.unwrap();
+                                (
+                                    e.file_name().to_string_lossy().into_owned(),
+                                    fs::read(e.path()).unwrap(),
+                                )
+                            })
+                            .collect();
+                        v.sort();
+                        v
+                    } else {
+                        vec![(String::new(), fs::read(p).unwrap())]
+                    }
+                };
+                let (ra, rb) = (read(&a), read(&b));
+                assert!(
+                    ra.iter().map(|(_, b)| b.len()).sum::<usize>() > 100,
+                    "{format}"
+                );
+                assert_eq!(ra, rb, "{format} files={files}");
+            }
         }
     }
 

@@ -57,8 +57,20 @@ impl<T: std::fmt::Display> Serialize for Shown<T> {
 #[derive(Clone, Copy)]
 pub struct FrameDoc<'f, 'r, 'p> {
     frame: &'f RawFrame<'r>,
-    packet: &'f Packet<'p>,
+    layers: Layers<'f, 'p>,
     packets: PacketMode,
+}
+
+/// Whose dissection the block shows.
+#[derive(Clone, Copy)]
+enum Layers<'f, 'p> {
+    /// Ours.
+    Native(&'f Packet<'p>),
+    /// Another engine's (tshark, dpkt, scapy): its layers and protocol chain.
+    Foreign {
+        layers: &'f [(String, crate::Tree)],
+        protocols: &'f str,
+    },
 }
 
 impl<'f, 'r, 'p> FrameDoc<'f, 'r, 'p> {
@@ -67,17 +79,43 @@ impl<'f, 'r, 'p> FrameDoc<'f, 'r, 'p> {
     pub fn new(frame: &'f RawFrame<'r>, packet: &'f Packet<'p>, packets: PacketMode) -> Self {
         Self {
             frame,
-            packet,
+            layers: Layers::Native(packet),
+            packets,
+        }
+    }
+
+    /// The block of `frame` as another engine dissected it: its `layers` (each entry
+    /// written as a key of the block, in order) and `protocols` chain take the place of
+    /// ours.
+    pub fn foreign(
+        frame: &'f RawFrame<'r>,
+        layers: &'f [(String, crate::Tree)],
+        protocols: &'f str,
+        packets: PacketMode,
+    ) -> Self {
+        Self {
+            frame,
+            layers: Layers::Foreign { layers, protocols },
             packets,
         }
     }
 
     fn tail<M: SerializeMap>(&self, m: &mut M) -> Result<(), M::Error> {
-        let ser = SerOptions {
-            layer_packets: self.packets.layer_packets(),
-        };
-        self.packet.serialize_layers(m, ser)?;
-        m.serialize_entry("protocols", &self.packet.protocols())?;
+        match self.layers {
+            Layers::Native(packet) => {
+                let ser = SerOptions {
+                    layer_packets: self.packets.layer_packets(),
+                };
+                packet.serialize_layers(m, ser)?;
+                m.serialize_entry("protocols", &packet.protocols())?;
+            }
+            Layers::Foreign { layers, protocols } => {
+                for (k, v) in layers {
+                    m.serialize_entry(k, v)?;
+                }
+                m.serialize_entry("protocols", protocols)?;
+            }
+        }
         if self.packets.frame_packet() {
             m.serialize_entry("packet", &Bytes(self.frame.data))?;
         }

@@ -187,12 +187,47 @@ impl<W: Write> JsonWriter<W> {
     {
         let buf = &mut self.out.buf;
         buf.extend_from_slice(if self.blocks == 0 { b"\n\t" } else { b",\n\t" });
-        write_json_str(buf, name)?;
-        buf.extend_from_slice(b": ");
-        let mut ser = Serializer::with_formatter(buf, TabFormatter::new(1));
-        body.serialize(&mut ser)?;
+        render_json(buf, name, body)
+    }
+
+    /// Appends a block rendered by [`render_json`] (what [`crate::Renderer`] makes).
+    pub(crate) fn write_rendered(&mut self, block: &[u8]) -> Result<()> {
+        let buf = &mut self.out.buf;
+        buf.extend_from_slice(if self.blocks == 0 { b"\n\t" } else { b",\n\t" });
+        buf.extend_from_slice(block);
+        self.blocks += 1;
+        self.out.block_done()?;
         Ok(())
     }
+}
+
+/// One block of the JSON document without the separator before it:
+/// `"Name": {...}`, at indentation level 1.
+pub(crate) fn render_json<N, T>(buf: &mut Vec<u8>, name: &N, body: &T) -> Result<()>
+where
+    N: fmt::Display + ?Sized,
+    T: Serialize + ?Sized,
+{
+    write_json_str(buf, name)?;
+    buf.extend_from_slice(b": ");
+    let mut ser = Serializer::with_formatter(buf, TabFormatter::new(1));
+    body.serialize(&mut ser)?;
+    Ok(())
+}
+
+/// One JSON Lines line (with its newline).
+pub(crate) fn render_jsonl<N, T>(buf: &mut Vec<u8>, name: &N, body: &T) -> Result<()>
+where
+    N: fmt::Display + ?Sized,
+    T: Serialize + ?Sized,
+{
+    let mut ser = Serializer::with_formatter(&mut *buf, CompactBytesFormatter);
+    let mut map = ser.serialize_map(None)?;
+    map.serialize_entry("block", &Name(name))?;
+    body.serialize(FieldsOf(&mut map))?;
+    map.end()?;
+    buf.push(b'\n');
+    Ok(())
 }
 
 impl<W: Write> BlockWriter for JsonWriter<W> {
@@ -270,13 +305,13 @@ impl<W: Write> JsonlWriter<W> {
         N: fmt::Display + ?Sized,
         T: Serialize + ?Sized,
     {
-        let buf = &mut self.out.buf;
-        let mut ser = Serializer::with_formatter(&mut *buf, CompactBytesFormatter);
-        let mut map = ser.serialize_map(None)?;
-        map.serialize_entry("block", &Name(name))?;
-        body.serialize(FieldsOf(&mut map))?;
-        map.end()?;
-        buf.push(b'\n');
+        render_jsonl(&mut self.out.buf, name, body)
+    }
+
+    /// Appends a line rendered by [`render_jsonl`].
+    pub(crate) fn write_rendered(&mut self, line: &[u8]) -> Result<()> {
+        self.out.buf.extend_from_slice(line);
+        self.out.block_done()?;
         Ok(())
     }
 }

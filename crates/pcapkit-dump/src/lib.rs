@@ -35,6 +35,7 @@
 mod dumper;
 mod encode;
 mod error;
+mod foreign;
 mod frame;
 mod json;
 mod key;
@@ -47,8 +48,9 @@ use std::fmt;
 
 use serde::Serialize;
 
-pub use dumper::{DumpOptions, Dumper, Out};
+pub use dumper::{DumpOptions, Dumper, Out, Renderer};
 pub use error::{DumpError, Result, UnknownFormat};
+pub use foreign::Tree;
 pub use frame::FrameDoc;
 pub use json::{CompactBytesFormatter, JsonWriter, JsonlWriter, TabFormatter};
 pub use outbuf::DEFAULT_BUFFER;

@@ -513,6 +513,46 @@ impl<W: Write> PlistWriter<W> {
     }
 }
 
+/// Scratch state of [`render_plist`], reused across blocks.
+#[derive(Debug, Default)]
+pub(crate) struct PlistScratch(State);
+
+/// One `<key>Name</key>` + value entry of the top-level dict into `out`.
+pub(crate) fn render_plist_block<N, T>(
+    out: &mut Vec<u8>,
+    scratch: &mut PlistScratch,
+    name: &N,
+    body: &T,
+) -> Result<()>
+where
+    N: fmt::Display + ?Sized,
+    T: Serialize + ?Sized,
+{
+    render_plist(out, &mut scratch.0, name, body)
+}
+
+fn render_plist<N, T>(out: &mut Vec<u8>, st: &mut State, name: &N, body: &T) -> Result<()>
+where
+    N: fmt::Display + ?Sized,
+    T: Serialize + ?Sized,
+{
+    st.key.clear();
+    let _ = write!(Escaper(&mut st.key), "{name}");
+    st.key_pending = true;
+    let result = body.serialize(PlistSer { out, st, level: 1 });
+    st.key_pending = false;
+    result
+}
+
+impl<W: Write> PlistWriter<W> {
+    /// Appends an entry rendered by [`render_plist_block`].
+    pub(crate) fn write_rendered(&mut self, block: &[u8]) -> Result<()> {
+        self.out.buf.extend_from_slice(block);
+        self.out.block_done()?;
+        Ok(())
+    }
+}
+
 impl<W: Write> BlockWriter for PlistWriter<W> {
     fn write_block<N, T>(&mut self, name: &N, body: &T) -> Result<()>
     where
@@ -520,15 +560,7 @@ impl<W: Write> BlockWriter for PlistWriter<W> {
         T: Serialize + ?Sized,
     {
         let mark = self.out.mark();
-        self.st.key.clear();
-        let _ = write!(Escaper(&mut self.st.key), "{name}");
-        self.st.key_pending = true;
-        let result = body.serialize(PlistSer {
-            out: &mut self.out.buf,
-            st: &mut self.st,
-            level: 1,
-        });
-        self.st.key_pending = false;
+        let result = render_plist(&mut self.out.buf, &mut self.st, name, body);
         if let Err(e) = result {
             self.out.rollback(mark);
             return Err(e);

@@ -712,24 +712,66 @@ impl<W: Write> TreeWriter<W> {
     }
 }
 
+/// Scratch state of [`render_tree_block`], reused across blocks.
+#[derive(Debug, Default)]
+pub(crate) struct TreeScratch(State);
+
+/// One block of tree text (`Name` line and its entries), without the blank line that
+/// separates it from the block before, appended to `out`.
+pub(crate) fn render_tree_block<N, T>(
+    out: &mut Vec<u8>,
+    scratch: &mut TreeScratch,
+    name: &N,
+    body: &T,
+) -> Result<()>
+where
+    N: fmt::Display + ?Sized,
+    T: Serialize + ?Sized,
+{
+    render_tree(&mut scratch.0, name, body)?;
+    out.extend_from_slice(&scratch.0.buf);
+    Ok(())
+}
+
+/// Renders a block into `st.buf`.
+fn render_tree<N, T>(st: &mut State, name: &N, body: &T) -> Result<()>
+where
+    N: fmt::Display + ?Sized,
+    T: Serialize + ?Sized,
+{
+    st.reset();
+    let _ = write!(Escaper(&mut st.buf), "{name}");
+    st.buf.push(b'\n');
+    body.serialize(TreeSer {
+        st,
+        head: Head::Block,
+        child_level: 0,
+    })
+}
+
+impl<W: Write> TreeWriter<W> {
+    /// Appends a block rendered by [`render_tree_block`].
+    pub(crate) fn write_rendered(&mut self, block: &[u8]) -> Result<()> {
+        if self.blocks > 0 {
+            self.out.buf.push(b'\n');
+        }
+        self.out.buf.extend_from_slice(block);
+        self.blocks += 1;
+        self.out.block_done()?;
+        Ok(())
+    }
+}
+
 impl<W: Write> BlockWriter for TreeWriter<W> {
     fn write_block<N, T>(&mut self, name: &N, body: &T) -> Result<()>
     where
         N: fmt::Display + ?Sized,
         T: Serialize + ?Sized,
     {
-        let st = &mut self.st;
-        st.reset();
+        render_tree(&mut self.st, name, body)?;
         if self.blocks > 0 {
-            st.buf.push(b'\n');
+            self.out.buf.push(b'\n');
         }
-        let _ = write!(Escaper(&mut st.buf), "{name}");
-        st.buf.push(b'\n');
-        body.serialize(TreeSer {
-            st,
-            head: Head::Block,
-            child_level: 0,
-        })?;
         self.out.buf.extend_from_slice(&self.st.buf);
         self.blocks += 1;
         self.out.block_done()?;

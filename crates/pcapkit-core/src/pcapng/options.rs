@@ -96,6 +96,18 @@ impl<'a> Options<'a> {
         }
     }
 
+    /// The same options read from `data`, a copy of [`Options::raw`] kept elsewhere
+    /// (e.g. to hand a frame to another thread). Other bytes are not an error, only
+    /// options that read as garbage: iteration never reads past `data`.
+    pub fn with_bytes<'b>(&self, data: &'b [u8]) -> Options<'b> {
+        Options {
+            data,
+            endian: self.endian,
+            block_type: self.block_type,
+            time_base: self.time_base,
+        }
+    }
+
     /// The same options, with time-valued options read in `resol` units plus `offset`
     /// seconds (the interface's, for an ISB).
     pub fn with_time_base(mut self, resol: TsResolution, offset: i64) -> Self {

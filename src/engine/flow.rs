@@ -1,0 +1,242 @@
+//! The `server` engine's dispatch key: a symmetric hash of a frame's connection, read
+//! straight from the bytes (no dissection).
+//!
+//! - TCP, UDP, SCTP, DCCP, UDP-Lite over IPv4/IPv6 (not fragmented): the unordered pair
+//!   of (address, port) endpoints and the protocol, so both directions hash the same.
+//! - Any other IP packet, and every IP fragment (first or not, IPv4 or IPv6): the
+//!   unordered address pair, so all fragments of a datagram meet on one worker.
+//! - Frames without an IP header that we can find cheaply: 0.
+//!
+//! The outer IP header decides (tunnels go by their outer addresses). VLAN and QinQ
+//! tags are skipped.
+
+use pcapkit_core::LinkType;
+
+/// IP protocols whose first four bytes are the source and destination ports.
+const PORTED: [u8; 5] = [6, 17, 33, 132, 136];
+
+/// The hash of the frame's connection (see the module text); 0 when it has no IP
+/// header we can locate.
+pub(crate) fn flow_hash(link_type: LinkType, data: &[u8]) -> u64 {
+    ip_of(link_type, data).map_or(0, ip_hash)
+}
+
+/// The IP packet inside a frame of this link type, if any.
+fn ip_of(link_type: LinkType, data: &[u8]) -> Option<&[u8]> {
+    match link_type {
+        LinkType::ETHERNET => {
+            let mut at = 12;
+            let mut ethertype = be16(data, at)?;
+            while matches!(ethertype, 0x8100 | 0x88a8 | 0x9100) {
+                at += 4;
+                ethertype = be16(data, at)?;
+            }
+            by_ethertype(ethertype, data.get(at + 2..)?)
+        }
+        LinkType::NULL | LinkType::LOOP => {
+            let family = data.get(..4)?;
+            let v4 = family == [2, 0, 0, 0] || family == [0, 0, 0, 2];
+            let rest = data.get(4..)?;
+            if v4 || matches!(family, [24 | 28 | 30, 0, 0, 0] | [0, 0, 0, 24 | 28 | 30]) {
+                Some(rest)
+            } else {
+                None
+            }
+        }
+        LinkType::RAW | LinkType::IPV4 | LinkType::IPV6 => Some(data),
+        LinkType::LINUX_SLL => by_ethertype(be16(data, 14)?, data.get(16..)?),
+        LinkType::LINUX_SLL2 => by_ethertype(be16(data, 0)?, data.get(20..)?),
+        _ => None,
+    }
+}
+
+fn by_ethertype(ethertype: u16, rest: &[u8]) -> Option<&[u8]> {
+    matches!(ethertype, 0x0800 | 0x86dd).then_some(rest)
+}
+
+fn be16(data: &[u8], at: usize) -> Option<u16> {
+    let b = data.get(at..at + 2)?;
+    Some(u16::from_be_bytes([*b.first()?, *b.get(1)?]))
+}
+
+/// The symmetric hash of an IP packet's connection.
+fn ip_hash(ip: &[u8]) -> u64 {
+    let Some(&first) = ip.first() else {
+        return 0;
+    };
+    match first >> 4 {
+        4 => {
+            let ihl = usize::from(first & 0x0f) * 4;
+            let (Some(src), Some(dst), Some(&proto), Some(frag)) =
+                (ip.get(12..16), ip.get(16..20), ip.get(9), be16(ip, 6))
+            else {
+                return 0;
+            };
+            let fragment = frag & 0x3fff != 0;
+            let ports = if fragment || ihl < 20 {
+                None
+            } else {
+                ports(proto, ip.get(ihl..))
+            };
+            symmetric(src, dst, proto, ports)
+        }
+        6 => {
+            let (Some(src), Some(dst), Some(&next)) = (ip.get(8..24), ip.get(24..40), ip.get(6))
+            else {
+                return 0;
+            };
+            let mut next = next;
+            let mut at = 40;
+            // Walk the extension headers (bounded: each moves forward by 8+ bytes).
+            for _ in 0..16 {
+                match next {
+                    0 | 43 | 60 => {
+                        let (Some(&n), Some(&len)) = (ip.get(at), ip.get(at + 1)) else {
+                            return symmetric(src, dst, 0, None);
+                        };
+                        next = n;
+                        at += (usize::from(len) + 1) * 8;
+                    }
+                    51 => {
+                        let (Some(&n), Some(&len)) = (ip.get(at), ip.get(at + 1)) else {
+                            return symmetric(src, dst, 0, None);
+                        };
+                        next = n;
+                        at += (usize::from(len) + 2) * 4;
+                    }
+                    // A fragment: by address pair.
+                    44 => return symmetric(src, dst, 0, None),
+                    _ => break,
+                }
+            }
+            symmetric(src, dst, next, ports(next, ip.get(at..)))
+        }
+        _ => 0,
+    }
+}
+
+fn ports(proto: u8, l4: Option<&[u8]>) -> Option<(u16, u16)> {
+    let l4 = l4?;
+    if !PORTED.contains(&proto) {
+        return None;
+    }
+    Some((be16(l4, 0)?, be16(l4, 2)?))
+}
+
+/// Hash of the unordered pair of endpoints.
+fn symmetric(a: &[u8], b: &[u8], proto: u8, ports: Option<(u16, u16)>) -> u64 {
+    let mut h = Fnv::default();
+    match ports {
+        Some((pa, pb)) => {
+            let ea = (a, pa);
+            let eb = (b, pb);
+            let (lo, hi) = if ea <= eb { (ea, eb) } else { (eb, ea) };
+            h.write(lo.0);
+            h.write(&lo.1.to_be_bytes());
+            h.write(hi.0);
+            h.write(&hi.1.to_be_bytes());
+            h.write(&[proto]);
+        }
+        None => {
+            let (lo, hi) = if a <= b { (a, b) } else { (b, a) };
+            h.write(lo);
+            h.write(hi);
+        }
+    }
+    h.finish()
+}
+
+/// FNV-1a with a final avalanche (the low bits pick the worker).
+struct Fnv(u64);
+
+impl Default for Fnv {
+    fn default() -> Self {
+        Self(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Fnv {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 ^= u64::from(b);
+            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        let mut x = self.0;
+        x ^= x >> 33;
+        x = x.wrapping_mul(0xff51_afd7_ed55_8ccd);
+        x ^= x >> 33;
+        x
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn eth_ipv4(
+        src: [u8; 4],
+        dst: [u8; 4],
+        proto: u8,
+        sport: u16,
+        dport: u16,
+        frag: u16,
+    ) -> Vec<u8> {
+        let mut f = vec![0u8; 12];
+        f.extend_from_slice(&[0x08, 0x00]);
+        f.extend_from_slice(&[0x45, 0, 0, 40, 0, 1]);
+        f.extend_from_slice(&frag.to_be_bytes());
+        f.extend_from_slice(&[64, proto, 0, 0]);
+        f.extend_from_slice(&src);
+        f.extend_from_slice(&dst);
+        f.extend_from_slice(&sport.to_be_bytes());
+        f.extend_from_slice(&dport.to_be_bytes());
+        f.extend_from_slice(&[0; 16]);
+        f
+    }
+
+    #[test]
+    fn both_directions_hash_alike() {
+        let a = eth_ipv4([10, 0, 0, 1], [10, 0, 0, 2], 6, 40000, 80, 0);
+        let b = eth_ipv4([10, 0, 0, 2], [10, 0, 0, 1], 6, 80, 40000, 0);
+        let c = eth_ipv4([10, 0, 0, 1], [10, 0, 0, 2], 6, 40001, 80, 0);
+        let ha = flow_hash(LinkType::ETHERNET, &a);
+        assert_ne!(ha, 0);
+        assert_eq!(ha, flow_hash(LinkType::ETHERNET, &b));
+        assert_ne!(ha, flow_hash(LinkType::ETHERNET, &c));
+    }
+
+    #[test]
+    fn fragments_go_by_address_pair() {
+        // first fragment (MF), a later one (offset), other direction: one key
+        let first = eth_ipv4([1, 2, 3, 4], [5, 6, 7, 8], 17, 53, 5353, 0x2000);
+        let later = eth_ipv4([1, 2, 3, 4], [5, 6, 7, 8], 17, 0xdead, 0xbeef, 0x0010);
+        let back = eth_ipv4([5, 6, 7, 8], [1, 2, 3, 4], 1, 0, 0, 0);
+        let h = flow_hash(LinkType::ETHERNET, &first);
+        assert_eq!(h, flow_hash(LinkType::ETHERNET, &later));
+        assert_eq!(h, flow_hash(LinkType::ETHERNET, &back));
+    }
+
+    #[test]
+    fn ipv6_and_vlan_and_non_ip() {
+        let mut v6 = vec![0u8; 12];
+        v6.extend_from_slice(&[0x81, 0x00, 0, 5, 0x86, 0xdd]);
+        let mut ip = vec![0x60, 0, 0, 0, 0, 8, 17, 64];
+        ip.extend_from_slice(&[0xfe; 16]);
+        ip.extend_from_slice(&[0x20; 16]);
+        ip.extend_from_slice(&[0, 53, 0x30, 0x39, 0, 8, 0, 0]);
+        v6.extend_from_slice(&ip);
+        let mut rev = ip.clone();
+        rev[8..24].copy_from_slice(&[0x20; 16]);
+        rev[24..40].copy_from_slice(&[0xfe; 16]);
+        rev[40..44].copy_from_slice(&[0x30, 0x39, 0, 53]);
+        let h = flow_hash(LinkType::ETHERNET, &v6);
+        assert_ne!(h, 0);
+        assert_eq!(h, flow_hash(LinkType::RAW, &rev));
+        assert_eq!(flow_hash(LinkType::ETHERNET, &[0u8; 60]), 0);
+        assert_eq!(flow_hash(LinkType::ETHERNET, &[]), 0);
+        assert_eq!(flow_hash(LinkType(105), &v6), 0);
+    }
+}

@@ -1,0 +1,757 @@
+//! The multi-threaded native engines, `pipeline` and `server`.
+//!
+//! The calling thread reads records in batches (frame bytes copied into one buffer per
+//! batch), hands the batch's frames to N worker threads that dissect them and render
+//! their output blocks into per-frame byte ranges, and writes the results in frame
+//! order, so the output is byte for byte what the `default` engine writes.
+//!
+//! - `pipeline`: each batch goes whole to whichever worker is free.
+//! - `server`: each frame goes to the worker its connection hashes to (both directions
+//!   of a connection, and every fragment of an IP pair, to the same worker; frames
+//!   without an IP header to worker 0), so per-connection state stays on one thread.
+//!
+//! At most `4 × threads` batches are in flight, so memory stays bounded whatever the
+//! capture size.
+
+use std::collections::VecDeque;
+use std::ops::Range;
+use std::sync::Arc;
+use std::thread::JoinHandle;
+
+use crossbeam_channel::{Receiver, Sender};
+use pcapkit_core::pcapng::{Interface, Options, Section};
+use pcapkit_core::{
+    Block, FrameMeta, LinkType, PcapHeader, PcapRecordHeader, PcapngPacketMeta, Precision,
+    RawFrame, Reader, Record, Timestamp, TsResolution,
+};
+use pcapkit_dump::{BlockName, BlockNamer, DumpError, Dumper, Renderer};
+use pcapkit_protocols::{DissectOptions, dissect};
+
+use crate::error::{Error, Result};
+
+use super::flow::flow_hash;
+
+/// Frames per batch (at most).
+const BATCH_FRAMES: usize = 256;
+/// Frame bytes per batch (about).
+const BATCH_BYTES: usize = 1 << 20;
+/// Batches in flight per worker.
+const IN_FLIGHT_PER_WORKER: usize = 4;
+
+/// How frames are spread over the workers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Dispatch {
+    /// Whole batches to whichever worker is free (`pipeline`).
+    Batch,
+    /// Each frame to the worker of its connection (`server`).
+    Flow,
+}
+
+/// What a frame block carried besides its bytes, owned.
+#[derive(Clone, Copy, Debug)]
+enum MetaRec {
+    None,
+    Pcap(PcapRecordHeader),
+    Pcapng {
+        block_type: u32,
+        block_length: u32,
+        section: u32,
+        interface_id: u32,
+        raw_timestamp: Option<u64>,
+        tsresol: TsResolution,
+        tsoffset: i64,
+        drop_count: Option<u16>,
+        /// The options' byte order and block type (no bytes).
+        options: Options<'static>,
+        /// Where the option bytes are in the batch buffer.
+        options_at: (usize, usize),
+    },
+}
+
+/// A frame of a batch: its fields, and where its bytes are in the batch buffer.
+#[derive(Clone, Copy, Debug)]
+struct FrameRec {
+    number: u64,
+    timestamp: Timestamp,
+    precision: Precision,
+    caplen: u32,
+    origlen: u32,
+    link_type: LinkType,
+    snaplen: u32,
+    interface: u32,
+    offset: u64,
+    meta: MetaRec,
+    data: (usize, usize),
+    /// The worker it went to.
+    part: usize,
+}
+
+impl FrameRec {
+    fn copy(raw: &RawFrame<'_>, buf: &mut Vec<u8>, part: usize) -> Self {
+        let data = push(buf, raw.data);
+        let meta = match &raw.meta {
+            FrameMeta::None => MetaRec::None,
+            FrameMeta::Pcap(rec) => MetaRec::Pcap(*rec),
+            FrameMeta::Pcapng(m) => MetaRec::Pcapng {
+                block_type: m.block_type,
+                block_length: m.block_length,
+                section: m.section,
+                interface_id: m.interface_id,
+                raw_timestamp: m.raw_timestamp,
+                tsresol: m.tsresol,
+                tsoffset: m.tsoffset,
+                drop_count: m.drop_count,
+                options: m.options.with_bytes(&[]),
+                options_at: push(buf, m.options.raw()),
+            },
+        };
+        Self {
+            number: raw.number,
+            timestamp: raw.timestamp,
+            precision: raw.precision,
+            caplen: raw.caplen,
+            origlen: raw.origlen,
+            link_type: raw.link_type,
+            snaplen: raw.snaplen,
+            interface: raw.interface,
+            offset: raw.offset,
+            meta,
+            data,
+            part,
+        }
+    }
+
+    /// The frame again, borrowing its bytes from the batch buffer.
+    fn raw<'b>(&self, buf: &'b [u8]) -> RawFrame<'b> {
+        let meta = match self.meta {
+            MetaRec::None => FrameMeta::None,
+            MetaRec::Pcap(rec) => FrameMeta::Pcap(rec),
+            MetaRec::Pcapng {
+                block_type,
+                block_length,
+                section,
+                interface_id,
+                raw_timestamp,
+                tsresol,
+                tsoffset,
+                drop_count,
+                options,
+                options_at,
+            } => FrameMeta::Pcapng(PcapngPacketMeta {
+                block_type,
+                block_length,
+                section,
+                interface_id,
+                raw_timestamp,
+                tsresol,
+                tsoffset,
+                drop_count,
+                options: options.with_bytes(slice(buf, options_at)),
+            }),
+        };
+        RawFrame {
+            number: self.number,
+            timestamp: self.timestamp,
+            precision: self.precision,
+            caplen: self.caplen,
+            origlen: self.origlen,
+            link_type: self.link_type,
+            snaplen: self.snaplen,
+            interface: self.interface,
+            offset: self.offset,
+            meta,
+            data: slice(buf, self.data),
+        }
+    }
+}
+
+fn push(buf: &mut Vec<u8>, bytes: &[u8]) -> (usize, usize) {
+    let start = buf.len();
+    buf.extend_from_slice(bytes);
+    (start, buf.len())
+}
+
+fn slice(buf: &[u8], (start, end): (usize, usize)) -> &[u8] {
+    buf.get(start..end).unwrap_or_default()
+}
+
+/// What a non-frame record changes in the capture header.
+#[derive(Clone, Debug)]
+pub(crate) enum HeaderUpdate {
+    /// The PCAP global header.
+    Pcap(PcapHeader),
+    /// A new PCAPNG section.
+    Section(Section),
+    /// A new PCAPNG interface.
+    Interface(Interface),
+}
+
+/// One record of a batch, in file order.
+#[derive(Debug)]
+enum Entry {
+    Frame(FrameRec),
+    /// A record that is not a frame, rendered when it was read.
+    Block {
+        name: BlockName,
+        rendered: std::result::Result<Vec<u8>, DumpError>,
+        /// What PCAP output learns from it (link type, snaplen, nanosecond).
+        hint: Option<(LinkType, u32, bool)>,
+        header: Option<HeaderUpdate>,
+    },
+    /// Reading failed here; nothing follows.
+    Error(Error),
+}
+
+/// Records read together, shared with the workers.
+#[derive(Debug)]
+struct Batch {
+    seq: u64,
+    buf: Vec<u8>,
+    entries: Vec<Entry>,
+}
+
+/// A worker's share of a batch: the indices of its frames in `entries`.
+struct Job {
+    batch: Arc<Batch>,
+    part: usize,
+    frames: Vec<usize>,
+}
+
+/// A frame as a worker left it.
+#[derive(Debug)]
+struct FrameOut {
+    /// End of its block in [`PartOut::out`] (it starts where the previous one ended).
+    end: usize,
+    /// The protocol chain, when the caller keeps frames.
+    protocols: Option<String>,
+    /// Why its block could not be rendered.
+    error: Option<DumpError>,
+}
+
+/// A worker's results for its share of a batch.
+#[derive(Debug, Default)]
+struct PartOut {
+    out: Vec<u8>,
+    frames: Vec<FrameOut>,
+    /// The worker failed (a bug): this message.
+    panic: Option<String>,
+}
+
+struct Done {
+    seq: u64,
+    part: usize,
+    result: PartOut,
+}
+
+/// A batch in flight: waiting for its parts.
+struct Slot {
+    batch: Arc<Batch>,
+    parts: Vec<Option<PartOut>>,
+    missing: usize,
+}
+
+/// The batch being written: where we are in it.
+struct Current {
+    batch: Arc<Batch>,
+    parts: Vec<PartOut>,
+    /// Next entry.
+    at: usize,
+    /// Per part: next frame result and where its block starts.
+    cursor: Vec<(usize, usize)>,
+}
+
+/// One item, in file order, for the Extractor to process.
+pub(crate) enum Item<'a> {
+    /// A non-frame record.
+    Block {
+        /// Its block name.
+        name: BlockName,
+        /// Its rendered block (for the dumper).
+        rendered: &'a [u8],
+        /// What PCAP output learns from it.
+        hint: Option<(LinkType, u32, bool)>,
+        /// What it changes in the capture header.
+        header: Option<&'a HeaderUpdate>,
+    },
+    /// A frame.
+    Frame {
+        /// The frame.
+        raw: RawFrame<'a>,
+        /// Its rendered block.
+        rendered: &'a [u8],
+        /// Its protocol chain (when asked for).
+        protocols: Option<&'a str>,
+    },
+}
+
+/// The `pipeline` / `server` machinery of one extraction.
+pub(crate) struct Parallel {
+    dispatch: Dispatch,
+    workers: usize,
+    renderer: Option<Renderer>,
+    names: BlockNamer,
+    jobs: Vec<Sender<Job>>,
+    done: Receiver<Done>,
+    handles: Vec<JoinHandle<()>>,
+    window: VecDeque<Slot>,
+    current: Option<Current>,
+    next_seq: u64,
+    eof: bool,
+}
+
+impl std::fmt::Debug for Parallel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Parallel")
+            .field("dispatch", &self.dispatch)
+            .field("workers", &self.workers)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Parallel {
+    /// Starts `workers` threads. `renderer` is the output's (none with `nofile`);
+    /// `protocols`: whether the caller needs each frame's protocol chain.
+    pub(crate) fn new(
+        dispatch: Dispatch,
+        workers: usize,
+        renderer: Option<Renderer>,
+        dissect_opts: Arc<DissectOptions>,
+        protocols: bool,
+    ) -> Result<Self> {
+        let workers = workers.max(1);
+        let (done_tx, done) = crossbeam_channel::unbounded::<Done>();
+        let mut jobs = Vec::new();
+        let mut receivers = Vec::new();
+        match dispatch {
+            Dispatch::Batch => {
+                let (tx, rx) = crossbeam_channel::unbounded::<Job>();
+                jobs.push(tx);
+                receivers.extend(std::iter::repeat_n(rx, workers));
+            }
+            Dispatch::Flow => {
+                for _ in 0..workers {
+                    let (tx, rx) = crossbeam_channel::unbounded::<Job>();
+                    jobs.push(tx);
+                    receivers.push(rx);
+                }
+            }
+        }
+        let mut handles = Vec::new();
+        for (i, rx) in receivers.into_iter().enumerate() {
+            let done_tx = done_tx.clone();
+            let renderer = renderer.clone();
+            let opts = Arc::clone(&dissect_opts);
+            let handle = std::thread::Builder::new()
+                .name(format!("pcapkit-worker-{i}"))
+                .spawn(move || work(&rx, &done_tx, renderer, &opts, protocols))
+                .map_err(|e| Error::Usage(format!("cannot start worker thread: {e}")))?;
+            handles.push(handle);
+        }
+        Ok(Self {
+            dispatch,
+            workers,
+            renderer,
+            names: BlockNamer::default(),
+            jobs,
+            done,
+            handles,
+            window: VecDeque::new(),
+            current: None,
+            next_seq: 0,
+            eof: false,
+        })
+    }
+
+    /// The next record in file order, reading ahead and waiting for workers as needed;
+    /// `None` at the end of the input.
+    pub(crate) fn next(
+        &mut self,
+        reader: &mut Reader,
+        input: &std::path::Path,
+    ) -> Result<Option<Item<'_>>> {
+        loop {
+            if self
+                .current
+                .as_ref()
+                .is_some_and(|c| c.at < c.batch.entries.len())
+            {
+                break;
+            }
+            self.current = None;
+            self.fill(reader, input)?;
+            if self.window.is_empty() {
+                return Ok(None);
+            }
+            while self.window.front().is_some_and(|s| s.missing > 0) {
+                let Ok(done) = self.done.recv() else {
+                    return Err(Error::Usage("the worker threads stopped".into()));
+                };
+                let first = self.window.front().map_or(0, |s| s.batch.seq);
+                let idx = usize::try_from(done.seq.wrapping_sub(first)).unwrap_or(usize::MAX);
+                if let Some(slot) = self.window.get_mut(idx)
+                    && let Some(p) = slot.parts.get_mut(done.part)
+                    && p.is_none()
+                {
+                    *p = Some(done.result);
+                    slot.missing -= 1;
+                }
+            }
+            let Some(slot) = self.window.pop_front() else {
+                return Ok(None);
+            };
+            let parts: Vec<PartOut> = slot
+                .parts
+                .into_iter()
+                .map(Option::unwrap_or_default)
+                .collect();
+            if let Some(msg) = parts.iter().find_map(|p| p.panic.clone()) {
+                return Err(Error::Usage(format!("a worker thread failed: {msg}")));
+            }
+            self.current = Some(Current {
+                cursor: vec![(0, 0); parts.len()],
+                batch: slot.batch,
+                parts,
+                at: 0,
+            });
+            // Keep the workers busy while this batch is written.
+            self.fill(reader, input)?;
+        }
+        let Some(cur) = self.current.as_mut() else {
+            return Ok(None);
+        };
+        let i = cur.at;
+        cur.at += 1;
+        if matches!(
+            cur.batch.entries.get(i),
+            Some(
+                Entry::Error(_)
+                    | Entry::Block {
+                        rendered: Err(_),
+                        ..
+                    }
+            )
+        ) {
+            return Err(take_error(cur, i));
+        }
+        let Some(entry) = cur.batch.entries.get(i) else {
+            return Ok(None);
+        };
+        match entry {
+            Entry::Error(_)
+            | Entry::Block {
+                rendered: Err(_), ..
+            } => Err(Error::Usage("input error".into())),
+            Entry::Block {
+                name,
+                rendered: Ok(bytes),
+                hint,
+                header,
+            } => Ok(Some(Item::Block {
+                name: *name,
+                rendered: bytes,
+                hint: *hint,
+                header: header.as_ref(),
+            })),
+            Entry::Frame(rec) => {
+                let part = rec.part;
+                let (Some(out), Some((k, start))) =
+                    (cur.parts.get_mut(part), cur.cursor.get_mut(part))
+                else {
+                    return Err(Error::Usage("a worker lost a frame".into()));
+                };
+                let Some(res) = out.frames.get_mut(*k) else {
+                    return Err(Error::Usage("a worker lost a frame".into()));
+                };
+                let range: Range<usize> = *start..res.end;
+                *k += 1;
+                *start = res.end;
+                if let Some(e) = res.error.take() {
+                    return Err(Error::Output(e));
+                }
+                let res = &*res;
+                Ok(Some(Item::Frame {
+                    raw: rec.raw(&cur.batch.buf),
+                    rendered: out.out.get(range).unwrap_or_default(),
+                    protocols: res.protocols.as_deref(),
+                }))
+            }
+        }
+    }
+
+    /// Reads batches and hands them out until enough are in flight or the input ends.
+    fn fill(&mut self, reader: &mut Reader, input: &std::path::Path) -> Result<()> {
+        let limit = self.workers * IN_FLIGHT_PER_WORKER;
+        while !self.eof && self.window.len() < limit {
+            let batch = self.read_batch(reader, input);
+            let batch = Arc::new(batch);
+            let mut shares: Vec<Vec<usize>> = vec![Vec::new(); self.jobs_per_batch()];
+            for (i, e) in batch.entries.iter().enumerate() {
+                if let Entry::Frame(rec) = e
+                    && let Some(s) = shares.get_mut(rec.part)
+                {
+                    s.push(i);
+                }
+            }
+            let mut parts = Vec::with_capacity(shares.len());
+            let mut missing = 0;
+            for (part, frames) in shares.into_iter().enumerate() {
+                if frames.is_empty() {
+                    parts.push(Some(PartOut::default()));
+                    continue;
+                }
+                let tx = match self.dispatch {
+                    Dispatch::Batch => self.jobs.first(),
+                    Dispatch::Flow => self.jobs.get(part),
+                };
+                let job = Job {
+                    batch: Arc::clone(&batch),
+                    part,
+                    frames,
+                };
+                if tx.is_none_or(|tx| tx.send(job).is_err()) {
+                    return Err(Error::Usage("the worker threads stopped".into()));
+                }
+                parts.push(None);
+                missing += 1;
+            }
+            self.window.push_back(Slot {
+                batch,
+                parts,
+                missing,
+            });
+        }
+        Ok(())
+    }
+
+    fn jobs_per_batch(&self) -> usize {
+        match self.dispatch {
+            Dispatch::Batch => 1,
+            Dispatch::Flow => self.workers,
+        }
+    }
+
+    /// Reads up to a batch of records.
+    fn read_batch(&mut self, reader: &mut Reader, input: &std::path::Path) -> Batch {
+        let seq = self.next_seq;
+        self.next_seq += 1;
+        let mut buf = Vec::new();
+        let mut entries = Vec::new();
+        let mut frames = 0;
+        while frames < BATCH_FRAMES && buf.len() < BATCH_BYTES {
+            let record = match reader.next_record() {
+                Ok(Some(r)) => r,
+                Ok(None) => {
+                    self.eof = true;
+                    break;
+                }
+                Err(source) => {
+                    self.eof = true;
+                    entries.push(Entry::Error(Error::Capture {
+                        path: input.to_path_buf(),
+                        source,
+                    }));
+                    break;
+                }
+            };
+            match record {
+                Record::Frame(raw) => {
+                    let part = match self.dispatch {
+                        Dispatch::Batch => 0,
+                        Dispatch::Flow => {
+                            // ok: the modulo is below `workers`, a usize
+                            (flow_hash(raw.link_type, raw.data) % self.workers as u64) as usize
+                        }
+                    };
+                    entries.push(Entry::Frame(FrameRec::copy(&raw, &mut buf, part)));
+                    frames += 1;
+                }
+                Record::PcapHeader(h) => {
+                    let name = BlockName::GlobalHeader;
+                    entries.push(Entry::Block {
+                        name,
+                        rendered: self.render(&name, &h),
+                        hint: Some((h.link_type(), h.snaplen, h.nanosecond)),
+                        header: Some(HeaderUpdate::Pcap(h)),
+                    });
+                }
+                Record::Block(block) => {
+                    let name = self.names.name(&block);
+                    let rendered = self.render(&name, &block);
+                    let (hint, header) = match &block {
+                        Block::InterfaceDescription(idb) => (
+                            Some((
+                                idb.link_type,
+                                idb.snaplen,
+                                idb.tsresol.precision() == Precision::Nano,
+                            )),
+                            None,
+                        ),
+                        _ => (None, None),
+                    };
+                    let is_shb = matches!(block, Block::SectionHeader(_));
+                    let is_idb = matches!(block, Block::InterfaceDescription(_));
+                    let header = if is_shb {
+                        reader.section().cloned().map(HeaderUpdate::Section)
+                    } else if is_idb {
+                        reader
+                            .interfaces()
+                            .last()
+                            .cloned()
+                            .map(HeaderUpdate::Interface)
+                    } else {
+                        header
+                    };
+                    entries.push(Entry::Block {
+                        name,
+                        rendered,
+                        hint,
+                        header,
+                    });
+                }
+            }
+        }
+        Batch { seq, buf, entries }
+    }
+
+    fn render<T: serde::Serialize + ?Sized>(
+        &mut self,
+        name: &BlockName,
+        body: &T,
+    ) -> std::result::Result<Vec<u8>, DumpError> {
+        let mut out = Vec::new();
+        if let Some(r) = &mut self.renderer {
+            r.render_block(&mut out, name, body)?;
+        }
+        Ok(out)
+    }
+
+    /// Writes an item to the dumper (helper shared by the Extractor).
+    pub(crate) fn write(
+        dumper: &mut Dumper,
+        hinted: &mut bool,
+        item: &Item<'_>,
+    ) -> std::result::Result<(), DumpError> {
+        match item {
+            Item::Block {
+                name,
+                rendered,
+                hint,
+                ..
+            } => {
+                if let Some((link, snaplen, ns)) = hint
+                    && !*hinted
+                {
+                    dumper.set_input(*link, *snaplen, *ns);
+                    *hinted = true;
+                }
+                dumper.write_rendered(name, None, rendered)
+            }
+            Item::Frame { raw, rendered, .. } => {
+                dumper.write_rendered(&BlockName::Frame(raw.number), Some(raw), rendered)
+            }
+        }
+    }
+}
+
+/// Moves the error at entry `i` (a reader error, or a block that could not be
+/// rendered) out of the batch. Workers drop their share of a batch before reporting,
+/// so the batch being written is ours alone.
+fn take_error(cur: &mut Current, i: usize) -> Error {
+    if let Some(batch) = Arc::get_mut(&mut cur.batch)
+        && let Some(entry) = batch.entries.get_mut(i)
+    {
+        match std::mem::replace(entry, Entry::Error(Error::Usage(String::new()))) {
+            Entry::Error(e) => return e,
+            Entry::Block {
+                rendered: Err(e), ..
+            } => return Error::Output(e),
+            _ => {}
+        }
+    }
+    match cur.batch.entries.get(i) {
+        Some(Entry::Error(e)) => Error::Usage(e.to_string()),
+        Some(Entry::Block {
+            rendered: Err(e), ..
+        }) => Error::Output(DumpError::Serialize(e.to_string())),
+        _ => Error::Usage("input error".into()),
+    }
+}
+
+impl Drop for Parallel {
+    fn drop(&mut self) {
+        self.jobs.clear();
+        self.window.clear();
+        for h in self.handles.drain(..) {
+            let _ = h.join();
+        }
+    }
+}
+
+/// A worker: dissects and renders its frames of each job.
+fn work(
+    rx: &Receiver<Job>,
+    done: &Sender<Done>,
+    mut renderer: Option<Renderer>,
+    opts: &DissectOptions,
+    protocols: bool,
+) {
+    for job in rx {
+        let (seq, part) = (job.batch.seq, job.part);
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            run_job(&job, renderer.as_mut(), opts, protocols)
+        }));
+        let result = result.unwrap_or_else(|p| {
+            // A fresh renderer: the old one may be mid-block.
+            renderer = renderer.clone();
+            PartOut {
+                panic: Some(
+                    p.downcast_ref::<&str>()
+                        .map(|s| (*s).to_owned())
+                        .or_else(|| p.downcast_ref::<String>().cloned())
+                        .unwrap_or_else(|| "panic".to_owned()),
+                ),
+                ..PartOut::default()
+            }
+        });
+        drop(job);
+        if done.send(Done { seq, part, result }).is_err() {
+            return;
+        }
+    }
+}
+
+fn run_job(
+    job: &Job,
+    mut renderer: Option<&mut Renderer>,
+    opts: &DissectOptions,
+    protocols: bool,
+) -> PartOut {
+    let batch = &job.batch;
+    let mut out = Vec::with_capacity(batch.buf.len() * 4);
+    let mut frames = Vec::with_capacity(job.frames.len());
+    for &i in &job.frames {
+        let Some(Entry::Frame(rec)) = batch.entries.get(i) else {
+            continue;
+        };
+        let raw = rec.raw(&batch.buf);
+        let packet = dissect(raw.link_type, raw.data, opts);
+        let start = out.len();
+        let mut error = None;
+        if let Some(r) = renderer.as_deref_mut()
+            && let Err(e) = r.render_frame(&mut out, &raw, &packet)
+        {
+            out.truncate(start);
+            error = Some(e);
+        }
+        frames.push(FrameOut {
+            end: out.len(),
+            protocols: protocols.then(|| packet.protocols().to_string()),
+            error,
+        });
+    }
+    PartOut {
+        out,
+        frames,
+        panic: None,
+    }
+}

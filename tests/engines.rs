@@ -1,0 +1,359 @@
+//! The multi-threaded engines (`pipeline`, `server`) write byte for byte what the
+//! `default` engine writes: every shared capture, every format, every `packet` mode,
+//! 1, 2 and 7 threads; also with `files`, `layer`/`protocol`, iteration, `store` and
+//! on damaged captures (same output before the same error).
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use pcapkit::{Error, ExtractOptions, PacketMode, extract};
+
+/// An output in memory.
+#[derive(Clone, Default)]
+struct Mem(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Mem {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// What one extraction produced: the output bytes, the frames read, the error text.
+#[derive(Debug, PartialEq, Eq)]
+struct Run {
+    out: Vec<u8>,
+    length: u64,
+    error: Option<String>,
+}
+
+fn run(
+    capture: &Path,
+    format: &str,
+    packets: PacketMode,
+    engine: &str,
+    threads: usize,
+) -> Option<Run> {
+    let mem = Mem::default();
+    let opts = ExtractOptions::new(capture)
+        .fout_writer(mem.clone(), "mem")
+        .format(format)
+        .packets(packets)
+        .store(false)
+        .auto(false)
+        .engine(engine)
+        .threads(threads);
+    let mut ex = match extract(opts) {
+        Ok(ex) => ex,
+        Err(Error::Capture { .. }) => return None,
+        Err(e) => panic!("{}: {e}", capture.display()),
+    };
+    let error = ex.run().err().map(|e| e.to_string());
+    let length = ex.length();
+    drop(ex);
+    let out = std::mem::take(&mut *mem.0.lock().unwrap());
+    Some(Run { out, length, error })
+}
+
+fn captures() -> Vec<PathBuf> {
+    let captures = pcapkit_testdata::shared_captures();
+    assert!(captures.len() > 100, "shared captures missing");
+    captures
+}
+
+const FORMATS: [&str; 5] = ["json", "jsonl", "plist", "tree", "pcap"];
+
+fn check(packets: PacketMode, threads: &[usize]) {
+    let mut compared = 0;
+    for capture in captures() {
+        for format in FORMATS {
+            let Some(expected) = run(&capture, format, packets, "default", 1) else {
+                continue;
+            };
+            for engine in ["pipeline", "server"] {
+                for &n in threads {
+                    let got = run(&capture, format, packets, engine, n).unwrap_or_else(|| {
+                        panic!("{}: {engine} could not open it", capture.display())
+                    });
+                    assert!(
+                        got == expected,
+                        "{} {format} {packets:?} {engine} x{n}: differs from default \
+                         (len {} vs {}, frames {} vs {}, error {:?} vs {:?})",
+                        capture.display(),
+                        got.out.len(),
+                        expected.out.len(),
+                        got.length,
+                        expected.length,
+                        got.error,
+                        expected.error
+                    );
+                    compared += 1;
+                }
+            }
+        }
+    }
+    assert!(compared > 500, "only {compared} runs compared");
+}
+
+#[test]
+fn every_capture_every_format_all_packets_1_2_7_threads() {
+    check(PacketMode::All, &[1, 2, 7]);
+}
+
+#[test]
+fn every_capture_every_format_frame_and_no_packets() {
+    check(PacketMode::Frame, &[2, 7]);
+    check(PacketMode::None, &[3]);
+}
+
+#[test]
+fn damaged_captures_stop_at_the_same_frame_with_the_same_error() {
+    let mut errors = 0;
+    for capture in captures() {
+        let Some(expected) = run(&capture, "jsonl", PacketMode::None, "default", 1) else {
+            continue;
+        };
+        if expected.error.is_none() {
+            continue;
+        }
+        errors += 1;
+        for engine in ["pipeline", "server"] {
+            assert_eq!(
+                run(&capture, "jsonl", PacketMode::None, engine, 2),
+                Some(expected.clone_run()),
+                "{}",
+                capture.display()
+            );
+        }
+    }
+    // a truncated copy of a large capture: an error mid-file, with many batches before
+    let big = captures()
+        .into_iter()
+        .max_by_key(|p| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0))
+        .unwrap();
+    let bytes = std::fs::read(&big).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let cut = dir.path().join("cut.pcap");
+    std::fs::write(&cut, &bytes[..bytes.len() * 2 / 3 + 1]).unwrap();
+    let expected = run(&cut, "json", PacketMode::All, "default", 1).unwrap();
+    assert!(expected.length > 100, "{}", big.display());
+    for engine in ["pipeline", "server"] {
+        assert_eq!(
+            run(&cut, "json", PacketMode::All, engine, 2).unwrap(),
+            expected.clone_run()
+        );
+    }
+    errors += 1;
+    assert!(errors >= 2);
+}
+
+impl Run {
+    fn clone_run(&self) -> Run {
+        Run {
+            out: self.out.clone(),
+            length: self.length,
+            error: self.error.clone(),
+        }
+    }
+}
+
+fn http() -> PathBuf {
+    pcapkit_testdata::committed_captures_dir().join("http.pcap")
+}
+
+fn dir_contents(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap())
+        .filter(|e| e.path().is_file())
+        .map(|e| {
+            (
+                e.file_name().to_string_lossy().into_owned(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn files_mode_and_layer_and_protocol_limits() {
+    let dir = tempfile::tempdir().unwrap();
+    // the smallest PCAPNG capture with a few frames
+    let pcapng = captures()
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "pcapng"))
+        .filter(|p| {
+            pcapkit_core::Reader::open(p)
+                .map(|r| r.frames().take(5).filter(Result::is_ok).count() == 5)
+                .unwrap_or(false)
+        })
+        .min_by_key(|p| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0))
+        .unwrap();
+    for capture in [http(), pcapng] {
+        for format in FORMATS {
+            let mut all = Vec::new();
+            for engine in ["default", "pipeline", "server"] {
+                let out = dir.path().join(format!("{format}-{engine}"));
+                extract(
+                    ExtractOptions::new(&capture)
+                        .fout(&out)
+                        .files(true)
+                        .format(format)
+                        .store(false)
+                        .engine(engine)
+                        .threads(2),
+                )
+                .unwrap();
+                all.push(dir_contents(&out));
+                std::fs::remove_dir_all(&out).unwrap();
+            }
+            assert!(
+                all[0].len() > 2,
+                "{} {format}: {:?}",
+                capture.display(),
+                all[0].len()
+            );
+            assert_eq!(all[0], all[1], "{format} pipeline");
+            assert_eq!(all[0], all[2], "{format} server");
+        }
+    }
+    for (layer, protocol) in [
+        (Some("link"), None),
+        (Some("Internet"), None),
+        (None, Some("IPv4")),
+    ] {
+        let mut outs = Vec::new();
+        for engine in ["default", "pipeline", "server"] {
+            let mem = Mem::default();
+            let mut o = ExtractOptions::new(http())
+                .fout_writer(mem.clone(), "mem")
+                .format("json")
+                .engine(engine)
+                .threads(2);
+            if let Some(l) = layer {
+                o = o.layer(l);
+            }
+            if let Some(p) = protocol {
+                o = o.protocol(p);
+            }
+            drop(extract(o).unwrap());
+            outs.push(std::mem::take(&mut *mem.0.lock().unwrap()));
+        }
+        assert!(outs[0].len() > 100);
+        assert!(
+            outs[0] == outs[1] && outs[0] == outs[2],
+            "{layer:?} {protocol:?}"
+        );
+    }
+}
+
+#[test]
+fn iteration_store_header_and_verbose_agree() {
+    let capture = captures()
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "pcapng"))
+        .max_by_key(|p| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0))
+        .unwrap();
+    let summary = |engine: &str| {
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let s2 = Arc::clone(&seen);
+        let mut ex = extract(
+            ExtractOptions::new(&capture)
+                .nofile(true)
+                .auto(false)
+                .engine(engine)
+                .threads(3)
+                .verbose_with(move |f| s2.lock().unwrap().push((f.number(), f.protocols()))),
+        )
+        .unwrap();
+        let mut iterated = Vec::new();
+        for f in &mut ex {
+            let f = f.unwrap();
+            iterated.push((f.number(), f.protocols().to_owned(), f.data().to_vec()));
+        }
+        let stored: Vec<(u64, String)> = ex
+            .frames()
+            .unwrap()
+            .iter()
+            .map(|f| (f.number(), f.protocols().to_owned()))
+            .collect();
+        let header = format!("{:?}", ex.header());
+        let seen = seen.lock().unwrap().clone();
+        (iterated, stored, header, seen, ex.length())
+    };
+    let expected = summary("default");
+    assert!(expected.0.len() > 10);
+    assert_eq!(expected.3.len(), expected.0.len());
+    assert_eq!(summary("pipeline"), expected);
+    assert_eq!(summary("server"), expected);
+}
+
+#[test]
+fn default_threads_and_zero_threads() {
+    let mem = Mem::default();
+    let ex = extract(
+        ExtractOptions::new(http())
+            .fout_writer(mem.clone(), "mem")
+            .format("jsonl")
+            .engine("pipeline"),
+    )
+    .unwrap();
+    assert_eq!(ex.engine(), pcapkit::Engine::Pipeline);
+    assert!(ex.length() > 0);
+    let e = extract(ExtractOptions::new(http()).engine("server").threads(0)).unwrap_err();
+    assert_eq!(e.to_string(), "invalid options: threads must be at least 1");
+}
+
+#[test]
+fn reassembly_and_streams_identical_to_default() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut datagrams = 0;
+    for capture in captures() {
+        let name = capture.file_name().unwrap().to_string_lossy().into_owned();
+        let mut outs = Vec::new();
+        for engine in ["default", "pipeline", "server"] {
+            let d = dir.path().join(format!("{name}-{engine}"));
+            std::fs::create_dir_all(&d).unwrap();
+            let r = extract(
+                ExtractOptions::new(&capture)
+                    .nofile(true)
+                    .store(false)
+                    .ip(true)
+                    .tcp(true)
+                    .reasm_fout(d.join("r"))
+                    .streams(d.join("streams"))
+                    .engine(engine)
+                    .threads(2),
+            );
+            match r {
+                Ok(_) | Err(Error::Capture { .. }) => {}
+                Err(e) => panic!("{name} {engine}: {e}"),
+            }
+            let mut files = Vec::new();
+            for sub in [d.clone(), d.join("streams")] {
+                if sub.is_dir() {
+                    files.extend(
+                        dir_contents(&sub)
+                            .into_iter()
+                            .filter(|(n, _)| n != "streams"),
+                    );
+                }
+            }
+            outs.push(files);
+            std::fs::remove_dir_all(&d).unwrap();
+        }
+        datagrams += outs[0].iter().map(|(_, b)| b.len()).sum::<usize>();
+        assert!(outs[0] == outs[1], "{name}: pipeline reassembly differs");
+        assert!(outs[0] == outs[2], "{name}: server reassembly differs");
+    }
+    assert!(
+        datagrams > 10_000,
+        "only {datagrams} bytes of reassembly output"
+    );
+}
