@@ -107,6 +107,7 @@ pub struct Extractor {
     dissect: Arc<DissectOptions>,
     sinks: Vec<Box<dyn Sink>>,
     trace: Option<crate::trace::Shared>,
+    reasm: Option<crate::reasm::ReasmSink>,
     frames: Vec<Frame>,
     interrupt: Option<Arc<AtomicBool>>,
     length: u64,
@@ -199,16 +200,16 @@ impl Extractor {
             ));
         }
         engine.check_available()?;
-        if opts.ip || opts.ipv4 || opts.ipv6 {
-            return Err(Error::NotImplemented {
-                feature: "IP reassembly (ip, ipv4, ipv6)",
-            });
-        }
-        if opts.tcp && !opts.trace {
-            return Err(Error::NotImplemented {
-                feature: "TCP reassembly and flow tracing (tcp, trace)",
-            });
-        }
+        let reasm = crate::reasm::ReasmSink::new(crate::reasm::ReasmOptions {
+            ipv4: opts.ip || opts.ipv4,
+            ipv6: opts.ip || opts.ipv6,
+            tcp: opts.tcp,
+            strict: opts.strict,
+            store: opts.reasm_store,
+            jsonl: opts.reasm_fout.clone(),
+            streams: opts.streams.clone(),
+            redissect: stop != Stop::default(),
+        })?;
 
         // 2. The input.
         let reader_opts = ReaderOptions::default();
@@ -304,7 +305,6 @@ impl Extractor {
             Verbose::Print => sinks.push(Box::new(VerboseSink::Print)),
             Verbose::Callback(f) => sinks.push(Box::new(VerboseSink::Callback(f))),
         }
-        // Reassembly sinks go here when they land.
         let trace = crate::trace::sink(trace_opts, &stop, &mut sinks)?;
 
         Ok(Self {
@@ -322,6 +322,7 @@ impl Extractor {
                 ..DissectOptions::default()
             }),
             sinks,
+            reasm,
             frames: Vec::new(),
             interrupt: opts.interrupt,
             length: 0,
@@ -372,7 +373,10 @@ impl Extractor {
     }
 
     fn finish_sinks(&mut self) -> Result<()> {
-        let mut first = Ok(());
+        let mut first = match &mut self.reasm {
+            Some(r) => r.finish(),
+            None => Ok(()),
+        };
         for sink in &mut self.sinks {
             let r = sink.finish();
             if first.is_ok() {
@@ -390,6 +394,7 @@ impl Extractor {
             packets,
             dissect: dissect_opts,
             sinks,
+            reasm,
             frames,
             length,
             names,
@@ -436,6 +441,9 @@ impl Extractor {
                 for sink in sinks.iter_mut() {
                     sink.frame(&frame)?;
                 }
+                if let Some(r) = reasm {
+                    r.frame(&frame)?;
+                }
                 *length += 1;
                 let owned = (keep || *store).then(|| Frame::new(&frame, dissect_opts, *packets));
                 Ok(Step::Frame(match owned {
@@ -471,12 +479,30 @@ impl Extractor {
         }
     }
 
-    /// Reassembled datagrams. Reassembly is not implemented yet: always an error.
-    pub fn reassembly(&self) -> Result<()> {
-        Err(Error::NotEnabled {
-            what: "reassembly",
-            hint: "extract with ipv4, ipv6 or tcp (not implemented yet)",
-        })
+    /// Reassembled datagrams per protocol (`None` for the ones not enabled), the
+    /// counters (evictions included) and the TCP stream view: PyPCAPKit's
+    /// `reassembly`. Complete once the input is read to its end.
+    ///
+    /// ```
+    /// use pcapkit::{extract, ExtractOptions};
+    ///
+    /// let path = concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/captures/http.pcap");
+    /// let ex = extract(ExtractOptions::new(path).nofile(true).tcp(true))?;
+    /// let r = ex.reassembly()?;
+    /// assert!(r.ipv4.is_none());
+    /// let tcp = r.tcp.as_ref().unwrap();
+    /// assert!(tcp.iter().all(|d| d.completed));
+    /// assert!(!tcp.is_empty());
+    /// # Ok::<(), pcapkit::Error>(())
+    /// ```
+    pub fn reassembly(&self) -> Result<&crate::reasm::ReassemblyData> {
+        self.reasm
+            .as_ref()
+            .map(crate::reasm::ReasmSink::data)
+            .ok_or(Error::NotEnabled {
+                what: "reassembly",
+                hint: "extract with ip, ipv4, ipv6, tcp or streams",
+            })
     }
 
     /// The traced TCP flows (PyPCAPKit's `extractor.trace`), in order of first

@@ -4,8 +4,8 @@
 //!
 //! The entry points mirror PyPCAPKit's: [`extract`] (read a capture, dissect every
 //! frame, write JSON / JSON Lines / plist / tree / PCAP), [`analyse`] (guess the
-//! application protocol of a payload), [`trace`] (TCP flows into per-flow files) and
-//! [`reassemble`] (not implemented yet: it returns [`Error::NotImplemented`]).
+//! application protocol of a payload), [`reassemble`] (IPv4, IPv6 or TCP
+//! reassembly) and [`trace`] (TCP flows into per-flow files).
 //!
 //! ```
 //! use pcapkit::{extract, ExtractOptions, JSON};
@@ -26,6 +26,7 @@ mod error;
 mod extractor;
 mod frame;
 mod options;
+mod reasm;
 mod sink;
 mod trace;
 
@@ -35,6 +36,7 @@ pub use frame::{Frame, FrameRef};
 pub use options::{Engine, ExtractOptions, FrameCallback, Input, Output, Verbose};
 /// The flow tracer, re-exported.
 pub use pcapkit_trace;
+pub use reasm::{Reassembler, ReassemblyData, reassemble};
 pub use trace::{FlowEnd, FlowRecord, TraceError, TraceFlow, TraceFormat};
 
 pub use pcapkit_dump::{Format, PacketMode};
@@ -46,6 +48,8 @@ pub use pcapkit_core;
 pub use pcapkit_dump;
 /// The dissectors, re-exported.
 pub use pcapkit_protocols;
+/// The reassembly engines (datagrams, limits, stream view), re-exported.
+pub use pcapkit_reasm;
 
 /// Registry enums (`LinkType`, `EtherType`, `TransType`, `AppType`, and every other
 /// registry generated from IANA's), as PyPCAPKit names them.
@@ -138,36 +142,6 @@ pub fn analyse(data: &[u8], length: Option<usize>) -> Packet<'_> {
         data,
         &pcapkit_protocols::DissectOptions::default(),
     )
-}
-
-/// A reassembler for IPv4, IPv6 or TCP. Placeholder: reassembly is not implemented
-/// yet, so no value of this type exists.
-#[derive(Debug)]
-pub enum Reassembler {}
-
-/// A reassembler for `protocol` (`IPv4`, `IPv6` or `TCP`, any case); `strict` also
-/// reports incomplete datagrams.
-///
-/// Not implemented yet: a valid protocol gives [`Error::NotImplemented`]; anything
-/// else [`Error::UnknownReassembly`] naming the three.
-///
-/// ```
-/// let err = pcapkit::reassemble("UDP", true).unwrap_err();
-/// assert_eq!(err.to_string(), "unsupported reassembly protocol \"UDP\": expected one of IPv4, IPv6, TCP");
-/// assert!(matches!(pcapkit::reassemble("TCP", true), Err(pcapkit::Error::NotImplemented { .. })));
-/// ```
-pub fn reassemble(protocol: &str, strict: bool) -> Result<Reassembler> {
-    let _ = strict;
-    if ["IPv4", "IPv6", "TCP"]
-        .iter()
-        .any(|p| p.eq_ignore_ascii_case(protocol.trim()))
-    {
-        Err(Error::NotImplemented {
-            feature: "reassembly (pcapkit::reassemble)",
-        })
-    } else {
-        Err(Error::UnknownReassembly(protocol.to_owned()))
-    }
 }
 
 /// A TCP flow tracer writing one file per flow into `fout` in `format` (`pcap`,

@@ -149,6 +149,9 @@ pub struct ExtractOptions {
     pub(crate) ipv6: bool,
     pub(crate) tcp: bool,
     pub(crate) strict: bool,
+    pub(crate) reasm_store: bool,
+    pub(crate) reasm_fout: Option<PathBuf>,
+    pub(crate) streams: Option<PathBuf>,
     pub(crate) trace: bool,
     pub(crate) trace_fout: PathBuf,
     pub(crate) trace_format: String,
@@ -187,6 +190,9 @@ impl Default for ExtractOptions {
             ipv6: false,
             tcp: false,
             strict: true,
+            reasm_store: true,
+            reasm_fout: None,
+            streams: None,
             trace: false,
             trace_fout: PathBuf::from("./tmp"),
             trace_format: crate::PCAP.to_owned(),
@@ -362,6 +368,30 @@ impl ExtractOptions {
         /// Report incomplete reassembled datagrams too (default on).
         strict
     );
+    flag!(
+        /// Keep the reassembled datagrams in memory for
+        /// [`crate::Extractor::reassembly`] (default on; PyPCAPKit's `reasm_store`).
+        reasm_store
+    );
+
+    /// Also write each enabled reassembler's datagrams as JSON Lines to
+    /// `<prefix>.ipv4.jsonl`, `<prefix>.ipv6.jsonl`, `<prefix>.tcp.jsonl` as they are
+    /// reassembled (one datagram per line, bytes as hex).
+    #[must_use]
+    pub fn reasm_fout(mut self, prefix: impl Into<PathBuf>) -> Self {
+        self.reasm_fout = Some(prefix.into());
+        self
+    }
+
+    /// Export every TCP connection's two directions as byte streams into `dir`
+    /// (`{a}_{aport}-{b}_{bport}.c2s` / `.s2c`, plus `index.json`): Wireshark's
+    /// Follow TCP Stream for the whole capture. Works with or without `tcp`.
+    #[must_use]
+    pub fn streams(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.streams = Some(dir.into());
+        self
+    }
+
     flag!(
         /// TCP flow tracing (needs `tcp`).
         trace

@@ -393,16 +393,7 @@ fn interrupt_closes_the_output() {
 }
 
 #[test]
-fn reassembly_is_not_implemented_yet_and_trace_needs_tcp() {
-    for opts in [
-        ExtractOptions::new(http()).nofile(true).ip(true),
-        ExtractOptions::new(http()).nofile(true).ipv4(true),
-        ExtractOptions::new(http()).nofile(true).ipv6(true),
-        ExtractOptions::new(http()).nofile(true).tcp(true),
-    ] {
-        let err = extract(opts).unwrap_err();
-        assert!(matches!(err, Error::NotImplemented { .. }), "{err}");
-    }
+fn trace_needs_tcp_and_a_known_format() {
     let err = extract(ExtractOptions::new(http()).nofile(true).trace(true)).unwrap_err();
     assert!(err.to_string().contains("trace needs tcp"), "{err}");
     let err = extract(

@@ -151,16 +151,17 @@ impl Report {
 
 type Entry = (String, J);
 
+/// Splits a layer object into its fields and its child layer: the child is the last
+/// entry before `packet` (and a frame's `protocols`) when that entry is itself a layer. Objects that merely look like
+/// layers earlier on (PyPCAPKit's IPv6 extension headers carry a `packet` too) are fields.
 fn split(o: &[Entry]) -> (Vec<&Entry>, Option<&Entry>) {
-    let mut fields = Vec::new();
-    let mut layer = None;
-    for e in o {
-        if e.0 != "packet" && e.1.is_layer() && layer.is_none() {
-            layer = Some(e);
-        } else {
-            fields.push(e);
-        }
-    }
+    let mut fields: Vec<&Entry> = o.iter().collect();
+    let last = fields
+        .iter()
+        .rposition(|e| e.0 != "packet" && e.0 != "protocols");
+    let layer = last
+        .filter(|&i| fields[i].1.is_layer())
+        .map(|i| fields.remove(i));
     (fields, layer)
 }
 

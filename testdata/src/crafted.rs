@@ -25,6 +25,7 @@ pub fn all() -> Vec<(&'static str, Vec<u8>)> {
         ("be-ns.pcap", be_ns_pcap()),
         ("multi-section.pcapng", multi_section_pcapng()),
         ("internet.pcap", crate::inet_frames::internet_pcap()),
+        ("net.pcap", crate::net_frames::net_pcap()),
     ]
 }
 

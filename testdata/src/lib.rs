@@ -11,6 +11,7 @@
 pub mod build;
 pub mod crafted;
 pub mod inet_frames;
+pub mod net_frames;
 pub mod oracle;
 pub mod strategies;
 pub mod write;

@@ -18,8 +18,14 @@ Examples:
   pcapkit-cli big.pcap --nofile              dissect only (timing, validation)
   pcapkit-cli in.pcap --nofile --trace flows one PCAP file per TCP connection in flows/,
                                              with flows/index.json and index.csv
+  pcapkit-cli in.pcap --ip --tcp --nofile -o r
+                                             reassembled datagrams in r.ipv4.jsonl,
+                                             r.ipv6.jsonl, r.tcp.jsonl
+  pcapkit-cli in.pcap --streams flows --nofile
+                                             every TCP stream as files in flows/
 
 Without -a no extension is added: `-o out` writes a file named `out`.
+Reassembly files are named after -o as given (`out` when -o is `-`).
 Format precedence: -f, then --jsonl, -j, -p, -t; default tree.";
 
 /// PyPCAPKit-compatible command line: read a PCAP/PCAPNG capture, dissect every
@@ -110,21 +116,27 @@ pub struct Args {
     #[arg(short = 'O', long = "buffer-path", value_name = "file-name")]
     pub buffer_path: Option<PathBuf>,
 
-    /// Reassemble IPv4 fragments (not implemented yet)
+    /// Reassemble IPv4 fragments into OUTPUT.ipv4.jsonl
     #[arg(long = "ipv4")]
     pub ipv4: bool,
 
-    /// Reassemble IPv6 fragments (not implemented yet)
+    /// Reassemble IPv6 fragments into OUTPUT.ipv6.jsonl
     #[arg(long = "ipv6")]
     pub ipv6: bool,
 
-    /// Reassemble IPv4 and IPv6 fragments (not implemented yet)
+    /// Reassemble IPv4 and IPv6 fragments (--ipv4 --ipv6)
     #[arg(long = "ip")]
     pub ip: bool,
 
-    /// Reassemble TCP streams (not implemented yet)
+    /// Reassemble TCP segments into OUTPUT.tcp.jsonl (one datagram per run of segments
+    /// sharing an ACK number)
     #[arg(long = "tcp")]
     pub tcp: bool,
+
+    /// Write every TCP connection's two byte streams (Follow TCP Stream) into DIR:
+    /// {a}_{port}-{b}_{port}.c2s / .s2c and index.json
+    #[arg(long = "streams", value_name = "DIR")]
+    pub streams: Option<PathBuf>,
 
     /// Report incomplete reassembled datagrams too (default)
     #[arg(long = "strict", overrides_with = "no_strict")]
@@ -194,6 +206,16 @@ impl Args {
         }
     }
 
+    /// Where reassembled datagrams go: `<prefix>.ipv4.jsonl`, ... next to the output
+    /// (`out` when the output is standard output).
+    pub fn reasm_prefix(&self) -> PathBuf {
+        if self.output == "-" {
+            PathBuf::from("out")
+        } else {
+            PathBuf::from(&self.output)
+        }
+    }
+
     /// Whether the output goes to standard output.
     pub fn to_stdout(&self) -> bool {
         self.output == "-" && !self.nofile
@@ -217,6 +239,7 @@ impl Args {
             .ipv6(self.ipv6)
             .tcp(self.tcp || self.trace.is_some())
             .strict(!self.no_strict)
+            .reasm_store(false)
             .trace(self.trace.is_some())
             .trace_format(self.trace_format.as_str())
             .trace_byteorder(self.trace_byteorder.as_str())
@@ -238,6 +261,12 @@ impl Args {
         }
         if let Some(t) = self.trace_timeout {
             o = o.trace_timeout(t);
+        }
+        if self.ip || self.ipv4 || self.ipv6 || self.tcp {
+            o = o.reasm_fout(self.reasm_prefix());
+        }
+        if let Some(d) = &self.streams {
+            o = o.streams(d);
         }
         if let Some(n) = self.threads {
             o = o.threads(n);

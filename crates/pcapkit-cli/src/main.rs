@@ -61,6 +61,9 @@ fn main() -> ExitCode {
     feedback.done();
     match result {
         Ok(ex) => {
+            if let Ok(r) = ex.reassembly() {
+                report::reassembly(r, args.verbose, args.quiet);
+            }
             if args.verbose
                 && let Some(out) = ex.output()
             {

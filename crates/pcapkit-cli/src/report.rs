@@ -141,3 +141,31 @@ pub fn fail(err: &Error, frames: u64, output: Option<&str>) -> ExitCode {
     Channel::Stderr.line(format_args!("pcapkit-cli: error: {message}"));
     ExitCode::from(code)
 }
+
+/// After the run: one line per enabled reassembler on stderr when verbose, and always
+/// (unless quiet) when a cap evicted something, so evictions are never silent.
+pub fn reassembly(r: &pcapkit::ReassemblyData, verbose: bool, quiet: bool) {
+    for (p, s) in &r.stats {
+        let evicted = s.evictions();
+        if quiet || (!verbose && evicted == 0 && s.oversize == 0) {
+            continue;
+        }
+        let _ = writeln!(
+            io::stderr().lock(),
+            "[*] {} reassembly: {} complete, {} incomplete ({} not reported), {} overlapping \
+             and {} retransmitted bytes; evicted: {} idle, {} capacity, {} memory, {} holes; \
+             {} over the size cap",
+            p.name(),
+            s.completed,
+            s.incomplete,
+            s.incomplete_dropped,
+            s.overlap_bytes,
+            s.retransmitted_bytes,
+            s.evicted_idle,
+            s.evicted_capacity,
+            s.evicted_memory,
+            s.evicted_holes,
+            s.oversize,
+        );
+    }
+}

@@ -679,7 +679,7 @@ impl ser::SerializeStructVariant for Compound<'_> {
 ///
 /// let mut out = Vec::new();
 /// let mut w = TreeWriter::new(&mut out);
-/// w.write_block("Frame 1", &serde_json::json!({"number": 1, "error": null}))?;
+/// w.write_block("Frame 1", &serde_json::json!({"error": null, "number": 1}))?;
 /// w.finish()?;
 /// drop(w);
 /// assert_eq!(String::from_utf8(out)?, "Frame 1\n  |-- error -> NIL\n  |-- number -> 1\n");
@@ -875,9 +875,10 @@ Frame 1
     #[test]
     fn long_values_wrap_and_controls_are_escaped() {
         let text = render(&serde_json::json!({
+            // Keys in sorted order: the same with or without serde_json's preserve_order.
+            "c": "a\nb\u{1}",
             "s": "AppType::www_http [www-http [80 - tcp|udp]]",
             "w": "x".repeat(85),
-            "c": "a\nb\u{1}",
         }));
         let expected = format!(
             "\

@@ -120,7 +120,7 @@ fn by_ports(transport: Transport, src: u16, dst: u16, data: &[u8]) -> Option<Pro
         |port| transport::by_port(transport, port).filter(|&id| application::claims(id, data));
     claimed(low)
         .or_else(|| claimed(high))
-        .or_else(|| application::sniff_payload(data))
+        .or_else(|| application::sniff_payload(transport, data))
 }
 
 fn walk<'a>(packet: &mut Packet<'a>, mut next: Next, options: &DissectOptions) {

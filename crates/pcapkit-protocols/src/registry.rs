@@ -182,12 +182,38 @@ protocols! {
     Hip => internet::Hip<'a>,
     /// Novell IPX.
     Ipx => internet::Ipx,
+    /// Internet Control Message Protocol.
+    Icmp => internet::Icmp<'a>,
+    /// ICMP for IPv6 (incl. Neighbor Discovery and MLD).
+    Icmpv6 => internet::Icmpv6<'a>,
+    /// Internet Group Management Protocol.
+    Igmp => internet::Igmp<'a>,
+    /// IP Encapsulating Security Payload.
+    Esp => internet::Esp,
+    /// Generic Routing Encapsulation.
+    Gre => internet::Gre,
+    /// VXLAN (UDP 4789).
+    Vxlan => link::Vxlan,
+    /// Geneve (UDP 6081).
+    Geneve => link::Geneve<'a>,
     /// Transmission Control Protocol.
     Tcp => transport::Tcp<'a>,
     /// User Datagram Protocol.
     Udp => transport::Udp,
+    /// Stream Control Transmission Protocol.
+    Sctp => transport::Sctp<'a>,
     /// File Transfer Protocol (control connection).
     Ftp => application::Ftp<'a>,
     /// HTTP/1.x or HTTP/2.
     Http => application::Http<'a>,
+    /// DNS, mDNS or LLMNR message over UDP.
+    Dns => application::Dns<'a>,
+    /// DNS or LLMNR message over TCP (length-prefixed).
+    DnsTcp => application::DnsTcp<'a>,
+    /// BOOTP / DHCP.
+    Dhcp => application::Dhcp<'a>,
+    /// Network Time Protocol.
+    Ntp => application::Ntp<'a>,
+    /// TLS records of a TCP segment.
+    Tls => application::Tls<'a>,
 }

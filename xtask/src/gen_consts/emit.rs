@@ -276,6 +276,17 @@ fn mod_doc(group: &str) -> &'static str {
         "l2tp" => "L2TP message types.",
         "ospf" => "OSPF packet and authentication types.",
         "vlan" => "802.1Q priority levels.",
+        "icmp" => {
+            "ICMP message types and the codes of its error messages (IANA, not in PyPCAPKit)."
+        }
+        "icmpv6" => "ICMPv6 message types, error codes, ND option types (IANA, not in PyPCAPKit).",
+        "igmp" => "IGMP message types, IGMPv3/MLDv2 group record types (IANA, not in PyPCAPKit).",
+        "sctp" => "SCTP chunk types (IANA, not in PyPCAPKit).",
+        "dns" => "DNS resource record types, classes, opcodes and response codes.",
+        "dhcp" => "BOOTP/DHCP op codes, options and message types.",
+        "dhcpv6" => "DHCPv6 message types and option codes.",
+        "ntp" => "NTP association modes and leap indicators.",
+        "tls" => "TLS content types, handshake types, extension types and versions.",
         _ => "Registry constants.",
     }
 }

@@ -5,6 +5,9 @@
 //! - on TCP/UDP payloads ([`sniff_payload`]): an HTTP/1.x start line (registered or
 //!   Wireshark-known method, target, `HTTP/1.x`, line end; or `HTTP/1.x ddd`) on any
 //!   port, as Wireshark's HTTP heuristics do (SSDP on UDP 1900, proxies on 8080, ...).
+//!   On TCP, a TLS record header (content type 20–24, version `0x03xx`, length up to
+//!   2^14 + 2048) on any port, as Wireshark decodes TLS on its many registered ports
+//!   (443, 853, 993, ...) and after STARTTLS-like upgrades (MySQL, FTP `AUTH TLS`).
 //!   HTTP/2 is not sniffed, not even with its preface (Wireshark decodes it on port 80
 //!   or after an h2c upgrade only), and FTP is decoded on port 21 only (SMTP and others
 //!   share its reply syntax and commands);
@@ -16,20 +19,28 @@
 //! messages ([`claims`]); otherwise the payload stays `raw` without an error (an HTTP
 //! body continuation on port 80, TLS on port 21).
 
+pub mod dhcp;
+pub mod dns;
 pub mod ftp;
 pub mod http;
+pub mod ntp;
 mod text;
+pub mod tls;
 
+pub use dhcp::Dhcp;
+pub use dns::{Dns, DnsTcp};
 pub use ftp::{Ftp, FtpMessage};
 pub use http::{Frame2, Http, Http1, Http2, Payload, Receipt};
+pub use ntp::Ntp;
 pub use text::Text;
+pub use tls::Tls;
 
 use pcapkit_core::LinkType;
 
 use crate::ProtoId;
 use crate::dissect::{DissectOptions, dissect_next};
 use crate::packet::Packet;
-use crate::protocol::Next;
+use crate::protocol::{Next, Transport};
 
 /// Guesses the application protocol of a payload from its content (PyPCAPKit's
 /// `analyse` order: FTP, HTTP/1.x, HTTP/2).
@@ -38,15 +49,23 @@ pub fn sniff(data: &[u8]) -> Option<ProtoId> {
         Some(ProtoId::Ftp)
     } else if http::v1::recognize(data) || http::v2::recognize(data) {
         Some(ProtoId::Http)
+    } else if tls::recognize(data) {
+        Some(ProtoId::Tls)
     } else {
         None
     }
 }
 
 /// Content sniffing for a TCP/UDP payload whose ports name no decoder: HTTP/1.x start
-/// lines only (see the module documentation).
-pub fn sniff_payload(data: &[u8]) -> Option<ProtoId> {
-    http::v1::recognize(data).then_some(ProtoId::Http)
+/// lines, and on TCP a TLS record header (see the module documentation).
+pub fn sniff_payload(transport: Transport, data: &[u8]) -> Option<ProtoId> {
+    if http::v1::recognize(data) {
+        Some(ProtoId::Http)
+    } else if transport == Transport::Tcp && tls::recognize(data) {
+        Some(ProtoId::Tls)
+    } else {
+        None
+    }
 }
 
 /// Whether the decoder `id`, selected by port, should decode `data` (it can start one
@@ -59,6 +78,13 @@ pub fn claims(id: ProtoId, data: &[u8]) -> bool {
         // Teredo: a bare IPv6 packet (origin indication and authentication headers, and
         // bubbles without a payload, are left raw).
         ProtoId::Ipv6 => data.first().is_some_and(|b| b >> 4 == 6),
+        // VXLAN: the I flag (valid VNI) set; Geneve: version 0.
+        ProtoId::Vxlan => data.len() >= 8 && data.first().is_some_and(|b| b & 0x08 != 0),
+        ProtoId::Geneve => data.len() >= 8 && data.first().is_some_and(|b| b >> 6 == 0),
+        ProtoId::Dns => dns::claims(data),
+        ProtoId::DnsTcp => dns::claims_tcp(data),
+        ProtoId::Dhcp => dhcp::claims(data),
+        ProtoId::Ntp => ntp::claims(data),
         _ => true,
     }
 }
@@ -146,7 +172,9 @@ mod tests {
     fn unclaimed_payloads_stay_raw_without_error() {
         for (sport, dport, payload) in [
             (80u16, 40000u16, &b"<html>rest of a body</html>"[..]),
-            (21, 40000, b"\x16\x03\x01\x00\x05hello"),
+            (21, 40000, b"\x00\x01\x02binary"),
+            // Not a TLS record header: version 0x0205.
+            (21, 40000, b"\x16\x02\x05\x00\x05hello"),
         ] {
             let p = dissect_next(
                 Next::IpProto(TransType::TCP),
@@ -161,6 +189,24 @@ mod tests {
             };
             assert_eq!(raw.error, None);
         }
+    }
+
+    #[test]
+    fn tls_is_sniffed_on_tcp_only() {
+        let record = b"\x16\x03\x01\x00\x05hello";
+        // After FTP's AUTH TLS, and on any other TCP port.
+        assert_eq!(over_tcp(21, 40000, record), "TCP:TLS");
+        assert_eq!(over_tcp(40304, 3306, record), "TCP:TLS");
+        assert_eq!(over_tcp(443, 50981, record), "TCP:TLS");
+        assert_eq!(
+            chain(Next::IpProto(TransType::UDP), &udp(443, 50981, record)),
+            "UDP:Raw"
+        );
+        assert_eq!(analyse(record).protocols().to_string(), "TLS");
+        assert_eq!(sniff_payload(Transport::Udp, record), None);
+        assert_eq!(sniff_payload(Transport::Tcp, record), Some(ProtoId::Tls));
+        // A record continuing from an earlier segment is left raw.
+        assert_eq!(over_tcp(443, 50981, b"\x8a\x11encrypted..."), "TCP:Raw");
     }
 
     #[test]

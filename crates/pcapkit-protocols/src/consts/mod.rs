@@ -11,12 +11,24 @@
 
 /// ARP hardware types and operations.
 pub mod arp;
+/// BOOTP/DHCP op codes, options and message types.
+pub mod dhcp;
+/// DHCPv6 message types and option codes.
+pub mod dhcpv6;
+/// DNS resource record types, classes, opcodes and response codes.
+pub mod dns;
 /// FTP commands and reply codes.
 pub mod ftp;
 /// Host Identity Protocol registries.
 pub mod hip;
 /// HTTP methods, status codes and HTTP/2 registries.
 pub mod http;
+/// ICMP message types and the codes of its error messages (IANA, not in PyPCAPKit).
+pub mod icmp;
+/// ICMPv6 message types, error codes, ND option types (IANA, not in PyPCAPKit).
+pub mod icmpv6;
+/// IGMP message types, IGMPv3/MLDv2 group record types (IANA, not in PyPCAPKit).
+pub mod igmp;
 /// IPv4 options and type-of-service fields.
 pub mod ipv4;
 /// IPv6 extension headers, options, routing types.
@@ -27,12 +39,18 @@ pub mod ipx;
 pub mod l2tp;
 /// Mobility Header registries.
 pub mod mh;
+/// NTP association modes and leap indicators.
+pub mod ntp;
 /// OSPF packet and authentication types.
 pub mod ospf;
 /// Link types, EtherTypes, IP protocol numbers, port numbers.
 pub mod reg;
+/// SCTP chunk types (IANA, not in PyPCAPKit).
+pub mod sctp;
 /// TCP flags, options, checksums, MPTCP subtypes.
 pub mod tcp;
+/// TLS content types, handshake types, extension types and versions.
+pub mod tls;
 /// 802.1Q priority levels.
 pub mod vlan;
 pub use pcapkit_core::consts::RegistryEnum;
@@ -54,6 +72,15 @@ pub const REGISTRY_KEYS: &[&str] = &[
     "reg__LinkType",
     "arp__Hardware",
     "arp__Operation",
+    "dhcp__MessageType",
+    "dhcp__Opcode",
+    "dhcp__Option",
+    "dhcpv6__MessageType",
+    "dhcpv6__Option",
+    "dns__Class",
+    "dns__Opcode",
+    "dns__RCode",
+    "dns__RRType",
     "ftp__Command",
     "ftp__CommandType",
     "ftp__ConformanceRequirement",
@@ -86,6 +113,18 @@ pub const REGISTRY_KEYS: &[&str] = &[
     "http__Setting",
     "http__StatusCode",
     "http__Type",
+    "icmp__DestinationUnreachable",
+    "icmp__ParameterProblem",
+    "icmp__Redirect",
+    "icmp__TimeExceeded",
+    "icmp__Type",
+    "icmpv6__DestinationUnreachable",
+    "icmpv6__NDPOption",
+    "icmpv6__ParameterProblem",
+    "icmpv6__TimeExceeded",
+    "icmpv6__Type",
+    "igmp__RecordType",
+    "igmp__Type",
     "ipv4__ClassificationLevel",
     "ipv4__OptionClass",
     "ipv4__OptionNumber",
@@ -152,16 +191,23 @@ pub const REGISTRY_KEYS: &[&str] = &[
     "mh__TrafficSelector",
     "mh__UpdateNotificationACKStatus",
     "mh__UpdateNotificationReason",
+    "ntp__LeapIndicator",
+    "ntp__Mode",
     "ospf__Authentication",
     "ospf__Packet",
     "reg__AppType",
     "reg__EtherType",
     "reg__TransType",
     "reg__TransportProtocol",
+    "sctp__ChunkType",
     "tcp__Checksum",
     "tcp__Flags",
     "tcp__MPTCPOption",
     "tcp__Option",
+    "tls__ContentType",
+    "tls__ExtensionType",
+    "tls__HandshakeType",
+    "tls__Version",
     "vlan__PriorityLevel",
 ];
 
@@ -216,6 +262,18 @@ pub fn text_of(key: &str, input: &str) -> Option<String> {
             .map(|v| pcapkit_core::consts::reg::LinkType(v).to_string()),
         "arp__Hardware" => input.parse().ok().map(|v| arp::Hardware(v).to_string()),
         "arp__Operation" => input.parse().ok().map(|v| arp::Operation(v).to_string()),
+        "dhcp__MessageType" => input.parse().ok().map(|v| dhcp::MessageType(v).to_string()),
+        "dhcp__Opcode" => input.parse().ok().map(|v| dhcp::Opcode(v).to_string()),
+        "dhcp__Option" => input.parse().ok().map(|v| dhcp::Option(v).to_string()),
+        "dhcpv6__MessageType" => input
+            .parse()
+            .ok()
+            .map(|v| dhcpv6::MessageType(v).to_string()),
+        "dhcpv6__Option" => input.parse().ok().map(|v| dhcpv6::Option(v).to_string()),
+        "dns__Class" => input.parse().ok().map(|v| dns::Class(v).to_string()),
+        "dns__Opcode" => input.parse().ok().map(|v| dns::Opcode(v).to_string()),
+        "dns__RCode" => input.parse().ok().map(|v| dns::RCode(v).to_string()),
+        "dns__RRType" => input.parse().ok().map(|v| dns::RRType(v).to_string()),
         "ftp__Command" => Some(support::StrMember::<ftp::Command>::parse(input).to_string()),
         "ftp__CommandType" => input.parse().ok().map(|v| ftp::CommandType(v).to_string()),
         "ftp__ConformanceRequirement" => input
@@ -266,6 +324,36 @@ pub fn text_of(key: &str, input: &str) -> Option<String> {
         "http__Setting" => input.parse().ok().map(|v| http::Setting(v).to_string()),
         "http__StatusCode" => input.parse().ok().map(|v| http::StatusCode(v).to_string()),
         "http__Type" => Some(support::StrMember::<http::Type>::parse(input).to_string()),
+        "icmp__DestinationUnreachable" => input
+            .parse()
+            .ok()
+            .map(|v| icmp::DestinationUnreachable(v).to_string()),
+        "icmp__ParameterProblem" => input
+            .parse()
+            .ok()
+            .map(|v| icmp::ParameterProblem(v).to_string()),
+        "icmp__Redirect" => input.parse().ok().map(|v| icmp::Redirect(v).to_string()),
+        "icmp__TimeExceeded" => input
+            .parse()
+            .ok()
+            .map(|v| icmp::TimeExceeded(v).to_string()),
+        "icmp__Type" => input.parse().ok().map(|v| icmp::Type(v).to_string()),
+        "icmpv6__DestinationUnreachable" => input
+            .parse()
+            .ok()
+            .map(|v| icmpv6::DestinationUnreachable(v).to_string()),
+        "icmpv6__NDPOption" => input.parse().ok().map(|v| icmpv6::NDPOption(v).to_string()),
+        "icmpv6__ParameterProblem" => input
+            .parse()
+            .ok()
+            .map(|v| icmpv6::ParameterProblem(v).to_string()),
+        "icmpv6__TimeExceeded" => input
+            .parse()
+            .ok()
+            .map(|v| icmpv6::TimeExceeded(v).to_string()),
+        "icmpv6__Type" => input.parse().ok().map(|v| icmpv6::Type(v).to_string()),
+        "igmp__RecordType" => input.parse().ok().map(|v| igmp::RecordType(v).to_string()),
+        "igmp__Type" => input.parse().ok().map(|v| igmp::Type(v).to_string()),
         "ipv4__ClassificationLevel" => input
             .parse()
             .ok()
@@ -425,6 +513,11 @@ pub fn text_of(key: &str, input: &str) -> Option<String> {
             .parse()
             .ok()
             .map(|v| mh::UpdateNotificationReason(v).to_string()),
+        "ntp__LeapIndicator" => input
+            .parse()
+            .ok()
+            .map(|v| ntp::LeapIndicator(v).to_string()),
+        "ntp__Mode" => input.parse().ok().map(|v| ntp::Mode(v).to_string()),
         "ospf__Authentication" => input
             .parse()
             .ok()
@@ -446,10 +539,21 @@ pub fn text_of(key: &str, input: &str) -> Option<String> {
             .parse()
             .ok()
             .map(|v| reg::TransportProtocol(v).to_string()),
+        "sctp__ChunkType" => input.parse().ok().map(|v| sctp::ChunkType(v).to_string()),
         "tcp__Checksum" => input.parse().ok().map(|v| tcp::Checksum(v).to_string()),
         "tcp__Flags" => input.parse().ok().map(|v| tcp::Flags(v).to_string()),
         "tcp__MPTCPOption" => input.parse().ok().map(|v| tcp::MPTCPOption(v).to_string()),
         "tcp__Option" => input.parse().ok().map(|v| tcp::Option(v).to_string()),
+        "tls__ContentType" => input.parse().ok().map(|v| tls::ContentType(v).to_string()),
+        "tls__ExtensionType" => input
+            .parse()
+            .ok()
+            .map(|v| tls::ExtensionType(v).to_string()),
+        "tls__HandshakeType" => input
+            .parse()
+            .ok()
+            .map(|v| tls::HandshakeType(v).to_string()),
+        "tls__Version" => input.parse().ok().map(|v| tls::Version(v).to_string()),
         "vlan__PriorityLevel" => input
             .parse()
             .ok()

@@ -33,6 +33,7 @@ mod sll;
 mod sll2;
 mod snap;
 mod vlan;
+mod vxlan;
 
 pub use addr::HwAddr;
 pub use arp::{Arp, Rarp};
@@ -47,6 +48,7 @@ pub use sll::{Arphrd, LinuxProtocol, PacketType, Sll, SllProtocol};
 pub use sll2::Sll2;
 pub use snap::{Oui, Snap, SnapPid};
 pub use vlan::{STag, Tci, Vlan};
+pub use vxlan::{Geneve, Vxlan};
 
 use pcapkit_core::LinkType;
 

@@ -3,9 +3,11 @@
 
 use serde_json::Value;
 
+mod app2;
 mod application;
 mod internet;
 mod link;
+mod net;
 mod transport;
 
 /// One tshark field and where we keep it.
@@ -27,8 +29,10 @@ pub fn all() -> Vec<&'static Rule> {
         internet::RULES,
         transport::RULES,
         application::RULES,
+        net::RULES,
     ]
     .into_iter()
+    .chain(app2::RULES.iter().copied())
     .flatten()
     .collect()
 }

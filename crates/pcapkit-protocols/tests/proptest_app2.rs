@@ -1,0 +1,126 @@
+//! Property tests for the issue-10 application parsers (DNS family, DHCP, DHCPv6, NTP,
+//! SIP, TLS, QUIC): arbitrary bytes, and bytes that look like each protocol, never
+//! panic through the parsers, the port dispatch and serialization.
+
+use pcapkit_core::LinkType;
+use pcapkit_protocols::application::{Dhcp, Dns, DnsTcp, Ntp, Tls};
+use pcapkit_protocols::{Ctx, DissectOptions, Next, Parse, SerOptions, Transport, dissect_next};
+use proptest::prelude::*;
+
+/// The ports of the decoders added here.
+const PORTS: &[u16] = &[53, 67, 68, 123, 161, 443, 546, 547, 5060, 5353, 5355];
+
+fn check(p: &pcapkit_protocols::Packet<'_>) {
+    assert!(!p.layers().is_empty());
+    serde_json::to_string(&p.layers_view(SerOptions::default())).unwrap();
+    let _ = p.protocols().to_string();
+}
+
+/// Bytes shaped like a DNS message: a header with small counts, then labels, pointers
+/// and record bodies.
+fn dnsish() -> impl Strategy<Value = Vec<u8>> {
+    let piece = prop_oneof![
+        Just(vec![3, b'w', b'w', b'w', 0]),
+        Just(vec![0xc0, 12]),
+        Just(vec![0xc0, 0]),
+        Just(vec![0, 1, 0, 1]),
+        Just(vec![0, 1, 0, 1, 0, 0, 0, 60, 0, 4, 1, 2, 3, 4]),
+        Just(vec![0, 41, 4, 0xd0, 0, 0, 0x80, 0, 0, 4, 0, 10, 0, 0]),
+        proptest::collection::vec(any::<u8>(), 0..8),
+    ];
+    (
+        any::<[u8; 4]>(),
+        proptest::collection::vec(0u8..4, 4),
+        proptest::collection::vec(piece, 0..10),
+    )
+        .prop_map(|(idf, counts, pieces)| {
+            let mut m = idf.to_vec();
+            for c in counts {
+                m.extend_from_slice(&[0, c]);
+            }
+            m.extend(pieces.concat());
+            m
+        })
+}
+
+proptest! {
+    #[test]
+    fn dns_parsers_never_panic(data in prop_oneof![proptest::collection::vec(any::<u8>(), 0..300), dnsish()]) {
+        for ports in [None, Some((53, 40000)), Some((5353, 5353)), Some((40000, 5355))] {
+            let ctx = Ctx { ports, ..Ctx::default() };
+            if let Ok(p) = Dns::parse(&data, &ctx) {
+                serde_json::to_string(&p.header).unwrap();
+                prop_assert!(p.header.questions.len() + p.header.records().count() <= data.len() / 5);
+            }
+            let mut seg = (data.len() as u16).to_be_bytes().to_vec();
+            seg.extend_from_slice(&data);
+            if let Ok(p) = DnsTcp::parse(&seg, &ctx) {
+                serde_json::to_string(&p.header).unwrap();
+            }
+        }
+    }
+
+    #[test]
+    fn payloads_on_the_new_ports_never_panic(
+        data in proptest::collection::vec(any::<u8>(), 0..400),
+        port in proptest::sample::select(PORTS),
+        other in any::<u16>(),
+    ) {
+        for transport in [Transport::Tcp, Transport::Udp] {
+            for (src, dst) in [(port, other), (other, port)] {
+                check(&dissect_next(Next::Ports { transport, src, dst }, LinkType::NULL, &data, &DissectOptions::default()));
+            }
+        }
+    }
+}
+
+/// Bytes shaped like TLS records with handshake messages inside.
+fn tlsish() -> impl Strategy<Value = Vec<u8>> {
+    let piece = prop_oneof![
+        Just(vec![22, 3, 1, 0, 40]),
+        Just(vec![20, 3, 3, 0, 1, 1]),
+        Just(vec![23, 3, 3, 0, 3, 1, 2, 3]),
+        Just(vec![1, 0, 0, 36, 3, 3]),
+        Just(vec![2, 0, 0, 8]),
+        Just(vec![11, 0, 0, 9, 0, 0, 6, 0, 0, 3]),
+        Just(vec![0, 0, 0, 6, 0, 4, 0, 0, 1, b'a']),
+        Just(vec![0, 16, 0, 5, 0, 3, 2, b'h', b'2']),
+        Just(vec![0, 43, 0, 3, 2, 3, 4]),
+        proptest::collection::vec(any::<u8>(), 0..40),
+    ];
+    proptest::collection::vec(piece, 1..10).prop_map(|v| v.concat())
+}
+
+proptest! {
+    #[test]
+    fn tls_parser_never_panics(data in prop_oneof![proptest::collection::vec(any::<u8>(), 0..300), tlsish()]) {
+        if let Ok(p) = Tls::parse(&data, &Ctx::default()) {
+            serde_json::to_string(&p.header).unwrap();
+            prop_assert!(p.header.records().count() <= data.len() / 5);
+        }
+        check(&dissect_next(Next::Ports { transport: Transport::Tcp, src: 443, dst: 50000 }, LinkType::NULL, &data, &DissectOptions::default()));
+    }
+}
+
+proptest! {
+    #[test]
+    fn dhcp_and_ntp_parsers_never_panic(
+        head in proptest::collection::vec(any::<u8>(), 0..260),
+        opts in proptest::collection::vec(any::<u8>(), 0..80),
+        cookie in any::<bool>(),
+    ) {
+        let mut data = head.clone();
+        if cookie && data.len() >= 236 {
+            data.truncate(236);
+            data.extend_from_slice(&[99, 130, 83, 99]);
+        }
+        data.extend_from_slice(&opts);
+        if let Ok(p) = Dhcp::parse(&data, &Ctx::default()) {
+            serde_json::to_string(&p.header).unwrap();
+            prop_assert!(p.header.options().count() <= data.len());
+        }
+        if let Ok(p) = Ntp::parse(&data, &Ctx::default()) {
+            serde_json::to_string(&p.header).unwrap();
+        }
+    }
+}

@@ -1,0 +1,324 @@
+//! Reassembly in the facade: [`reassemble`] (a standalone reassembler, PyPCAPKit's
+//! `pcapkit.reassemble`), and the Extractor's `ip`/`ipv4`/`ipv6`/`tcp`/`strict`
+//! options (a sink fed with every dissected frame; results in
+//! [`crate::Extractor::reassembly`], optionally streamed as JSON Lines and a TCP
+//! stream export).
+
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use pcapkit_core::Timestamp;
+use pcapkit_dump::{CompactBytesFormatter, DumpError};
+use pcapkit_protocols::{DissectOptions, Packet, dissect};
+use pcapkit_reasm::{Datagram, Protocol, Reassembly, Stats, StreamMode, StreamView};
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+use crate::frame::FrameRef;
+
+/// A standalone reassembler for one protocol, made by [`reassemble`]: feed it
+/// dissected frames, then read its datagrams (PyPCAPKit's `Reassembly`).
+///
+/// ```
+/// use pcapkit::{reassemble, extract, ExtractOptions};
+/// use std::sync::{Arc, Mutex};
+///
+/// let r = Arc::new(Mutex::new(reassemble("TCP", true)?));
+/// let feed = Arc::clone(&r);
+/// let path = concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/captures/http.pcap");
+/// extract(ExtractOptions::new(path).nofile(true).verbose_with(move |f| {
+///     feed.lock().unwrap().feed_frame(f);
+/// }))?;
+/// let mut r = r.lock().unwrap();
+/// r.finish()?;
+/// let d = r.datagrams();
+/// assert!(d.iter().any(|d| d.completed && d.packet().is_some_and(|p| p.protocols().to_string().starts_with("HTTP"))));
+/// # Ok::<(), pcapkit::Error>(())
+/// ```
+#[derive(Debug)]
+pub struct Reassembler {
+    protocol: Protocol,
+    inner: Reassembly,
+    out: Vec<Datagram>,
+}
+
+/// A reassembler for `protocol`: `IPv4`, `IPv6` or `TCP` (any case); `strict` also
+/// reports incomplete datagrams. Anything else is [`Error::UnknownReassembly`].
+///
+/// ```
+/// let err = pcapkit::reassemble("UDP", true).unwrap_err();
+/// assert_eq!(err.to_string(), "unsupported reassembly protocol \"UDP\": expected one of IPv4, IPv6, TCP");
+/// assert_eq!(pcapkit::reassemble("tcp", false)?.protocol(), "TCP");
+/// # Ok::<(), pcapkit::Error>(())
+/// ```
+pub fn reassemble(protocol: &str, strict: bool) -> Result<Reassembler> {
+    let p = Protocol::from_name(protocol)
+        .ok_or_else(|| Error::UnknownReassembly(protocol.to_owned()))?;
+    Ok(Reassembler {
+        protocol: p,
+        inner: Reassembly::new(&[p], strict),
+        out: Vec::new(),
+    })
+}
+
+impl Reassembler {
+    /// `IPv4`, `IPv6` or `TCP`.
+    pub fn protocol(&self) -> &'static str {
+        self.protocol.name()
+    }
+
+    /// Feeds one dissected frame.
+    pub fn feed(&mut self, number: u64, ts: Timestamp, packet: &Packet<'_>) {
+        self.inner.feed(number, ts, packet);
+        self.collect();
+    }
+
+    /// Feeds a frame as the Extractor's callbacks see it.
+    pub fn feed_frame(&mut self, frame: &FrameRef<'_, '_>) {
+        self.feed(frame.number(), frame.raw().timestamp, frame.packet());
+    }
+
+    /// End of input: everything still buffered is handed out (incomplete, if strict).
+    pub fn finish(&mut self) -> Result<()> {
+        self.inner.finish().map_err(|e| {
+            Error::Output(DumpError::File {
+                path: PathBuf::from("<stream view>"),
+                source: e,
+            })
+        })?;
+        self.collect();
+        Ok(())
+    }
+
+    fn collect(&mut self) {
+        self.out.append(&mut self.inner.take(self.protocol));
+    }
+
+    /// The datagrams so far, in the order they were handed out.
+    pub fn datagrams(&self) -> &[Datagram] {
+        &self.out
+    }
+
+    /// Takes the datagrams so far.
+    pub fn take_datagrams(&mut self) -> Vec<Datagram> {
+        std::mem::take(&mut self.out)
+    }
+
+    /// PyPCAPKit's `index(pkt_num)`: the position of the first datagram that contains
+    /// frame `number`.
+    pub fn index(&self, number: u64) -> Option<usize> {
+        self.out.iter().position(|d| d.index.contains(&number))
+    }
+
+    /// Counters (evictions included).
+    pub fn stats(&self) -> Stats {
+        self.inner.stats(self.protocol).unwrap_or_default()
+    }
+}
+
+/// What the Extractor's reassembly produced: PyPCAPKit's `ReassemblyData` (a list per
+/// enabled protocol, `None` for the others) plus the counters and the TCP stream view.
+#[derive(Debug, Default)]
+pub struct ReassemblyData {
+    /// IPv4 datagrams (with `ipv4` or `ip`; empty when `reasm_store` is off).
+    pub ipv4: Option<Vec<Datagram>>,
+    /// IPv6 datagrams (with `ipv6` or `ip`).
+    pub ipv6: Option<Vec<Datagram>>,
+    /// TCP datagrams (with `tcp`).
+    pub tcp: Option<Vec<Datagram>>,
+    /// Counters per enabled protocol: what was reassembled and what the caps evicted.
+    pub stats: Vec<(Protocol, Stats)>,
+    /// The TCP stream view (with `streams`), after the end of input.
+    pub streams: Option<StreamView>,
+}
+
+impl ReassemblyData {
+    /// The counters of `protocol`, if enabled.
+    pub fn stats_of(&self, protocol: Protocol) -> Option<Stats> {
+        self.stats
+            .iter()
+            .find(|(p, _)| *p == protocol)
+            .map(|(_, s)| *s)
+    }
+}
+
+/// The Extractor's reassembly options, as given.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct ReasmOptions {
+    pub ipv4: bool,
+    pub ipv6: bool,
+    pub tcp: bool,
+    pub strict: bool,
+    pub store: bool,
+    /// Write `<prefix>.ipv4.jsonl` etc.
+    pub jsonl: Option<PathBuf>,
+    /// Export every TCP connection's two streams into this directory.
+    pub streams: Option<PathBuf>,
+    /// The frames were dissected with a stop condition: dissect again for reassembly.
+    pub redissect: bool,
+}
+
+/// JSON Lines writer of one protocol's datagrams.
+struct Lines {
+    path: PathBuf,
+    out: BufWriter<File>,
+}
+
+impl Lines {
+    fn create(prefix: &Path, p: Protocol) -> Result<Self> {
+        let mut s = prefix.as_os_str().to_owned();
+        s.push(format!(".{}.jsonl", p.name().to_ascii_lowercase()));
+        let path = PathBuf::from(s);
+        let f = File::create(&path).map_err(|e| file_error(&path, e))?;
+        Ok(Self {
+            path,
+            out: BufWriter::with_capacity(1 << 16, f),
+        })
+    }
+
+    fn write(&mut self, d: &Datagram) -> Result<()> {
+        let mut ser = serde_json::Serializer::with_formatter(&mut self.out, CompactBytesFormatter);
+        d.serialize(&mut ser)
+            .map_err(|e| file_error(&self.path, std::io::Error::other(e)))?;
+        self.out
+            .write_all(b"\n")
+            .map_err(|e| file_error(&self.path, e))
+    }
+}
+
+fn file_error(path: &Path, source: std::io::Error) -> Error {
+    Error::Output(DumpError::File {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+/// Feeds reassembly with every frame the Extractor reads.
+pub(crate) struct ReasmSink {
+    engine: Reassembly,
+    opts: ReasmOptions,
+    lines: Vec<(Protocol, Lines)>,
+    data: ReassemblyData,
+    stream_dir: Option<PathBuf>,
+    finished: bool,
+}
+
+impl std::fmt::Debug for ReasmSink {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ReasmSink").finish_non_exhaustive()
+    }
+}
+
+impl ReasmSink {
+    /// `None` when no reassembly option is on.
+    pub(crate) fn new(opts: ReasmOptions) -> Result<Option<Self>> {
+        let mut protocols = Vec::new();
+        if opts.ipv4 {
+            protocols.push(Protocol::Ipv4);
+        }
+        if opts.ipv6 {
+            protocols.push(Protocol::Ipv6);
+        }
+        if opts.tcp || opts.streams.is_some() {
+            protocols.push(Protocol::Tcp);
+        }
+        if protocols.is_empty() {
+            return Ok(None);
+        }
+        let mut engine = Reassembly::new(&protocols, opts.strict);
+        if let Some(dir) = &opts.streams {
+            let view =
+                StreamView::new(StreamMode::Dir(dir.clone())).map_err(|e| file_error(dir, e))?;
+            engine = engine.with_streams(view);
+        }
+        let enabled = |p: Protocol| match p {
+            Protocol::Ipv4 => opts.ipv4,
+            Protocol::Ipv6 => opts.ipv6,
+            Protocol::Tcp => opts.tcp,
+        };
+        let mut lines = Vec::new();
+        if let Some(prefix) = &opts.jsonl {
+            for p in [Protocol::Ipv4, Protocol::Ipv6, Protocol::Tcp] {
+                if enabled(p) {
+                    lines.push((p, Lines::create(prefix, p)?));
+                }
+            }
+        }
+        let data = ReassemblyData {
+            ipv4: opts.ipv4.then(Vec::new),
+            ipv6: opts.ipv6.then(Vec::new),
+            tcp: opts.tcp.then(Vec::new),
+            ..ReassemblyData::default()
+        };
+        Ok(Some(Self {
+            engine,
+            stream_dir: opts.streams.clone(),
+            opts,
+            lines,
+            data,
+            finished: false,
+        }))
+    }
+
+    pub(crate) fn frame(&mut self, frame: &FrameRef<'_, '_>) -> Result<()> {
+        let raw = frame.raw();
+        if self.opts.redissect {
+            let p = dissect(raw.link_type, raw.data, &DissectOptions::default());
+            self.engine.feed(raw.number, raw.timestamp, &p);
+        } else {
+            self.engine.feed(raw.number, raw.timestamp, frame.packet());
+        }
+        self.drain()
+    }
+
+    fn drain(&mut self) -> Result<()> {
+        for p in [Protocol::Ipv4, Protocol::Ipv6, Protocol::Tcp] {
+            let list = match p {
+                Protocol::Ipv4 => &mut self.data.ipv4,
+                Protocol::Ipv6 => &mut self.data.ipv6,
+                Protocol::Tcp => &mut self.data.tcp,
+            };
+            let new = self.engine.take(p);
+            let Some(list) = list else {
+                continue; // TCP run only for the stream view
+            };
+            if let Some((_, lines)) = self.lines.iter_mut().find(|(q, _)| *q == p) {
+                for d in &new {
+                    lines.write(d)?;
+                }
+            }
+            if self.opts.store {
+                list.extend(new);
+            }
+        }
+        self.data.stats = [Protocol::Ipv4, Protocol::Ipv6, Protocol::Tcp]
+            .into_iter()
+            .filter_map(|p| self.engine.stats(p).map(|s| (p, s)))
+            .collect();
+        Ok(())
+    }
+
+    /// End of input: flushes everything, writes the stream export and closes files.
+    pub(crate) fn finish(&mut self) -> Result<()> {
+        if self.finished {
+            return Ok(());
+        }
+        self.finished = true;
+        let streams = self.engine.finish();
+        self.drain()?;
+        if let Err(e) = streams {
+            let dir = self.stream_dir.clone().unwrap_or_default();
+            return Err(file_error(&dir, e));
+        }
+        for (_, l) in &mut self.lines {
+            l.out.flush().map_err(|e| file_error(&l.path, e))?;
+        }
+        self.data.streams = self.engine.tcp.as_mut().and_then(|t| t.take_streams());
+        Ok(())
+    }
+
+    pub(crate) fn data(&self) -> &ReassemblyData {
+        &self.data
+    }
+}
