@@ -344,10 +344,8 @@ impl Tracer {
                 flow.end = Some(FlowEnd::Fin);
             }
         }
-        let path = self
-            .opts
-            .dir
-            .join(format!("{}{}", flow.label, self.opts.format.extension()));
+        let (dir, ext, label) = (&self.opts.dir, self.opts.format.extension(), &flow.label);
+        let path = || dir.join(format!("{label}{ext}"));
         self.files.write(id, &mut flow.file, &path, raw, packet)?;
         Ok(u64::from(id))
     }

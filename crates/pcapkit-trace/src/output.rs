@@ -327,19 +327,33 @@ impl Files {
         })
     }
 
-    /// Writes one frame of flow `id` to its file `path`.
+    /// The slot of flow `id` if its file is open now (marked most recently used).
+    fn open_slot(&mut self, id: u32, st: &FileState) -> Option<u32> {
+        let s = st.slot;
+        if self.slots.get(s as usize)?.flow != id {
+            return None;
+        }
+        if self.head != s {
+            self.unlink(s);
+            self.push_front(s);
+        }
+        Some(s)
+    }
+
+    /// Writes one frame of flow `id` to its file (named by `path`, called only when
+    /// the file must be opened or an error named).
     pub(crate) fn write(
         &mut self,
         id: u32,
         st: &mut FileState,
-        path: &Path,
+        path: &dyn Fn() -> PathBuf,
         raw: &RawFrame<'_>,
         packet: &Packet<'_>,
     ) -> Result<()> {
         if st.finished {
             return Err(TraceError::Usage(format!(
                 "flow file {} is already closed",
-                path.display()
+                path().display()
             )));
         }
         // The first frame decides a PCAP file's link type.
@@ -348,16 +362,21 @@ impl Files {
         }
         let format = self.opts.format;
         if format.is_text() {
-            self.render(raw, packet, path)?;
+            self.render(raw, packet).map_err(|e| dump_err(&path(), e))?;
         }
-        let s = self.slot_of(id, st, path)?;
-        let Some(writer) = self
-            .slots
-            .get_mut(s as usize)
-            .and_then(|s| s.writer.as_mut())
+        let s = match self.open_slot(id, st) {
+            Some(s) => s,
+            None => self.slot_of(id, st, &path())?,
+        };
+        let Some(Slot {
+            writer: Some(writer),
+            path,
+            ..
+        }) = self.slots.get_mut(s as usize)
         else {
             return Ok(());
         };
+        let path: &Path = path;
         match writer {
             Writer::Pcap(w) => w.write_frame(raw).map_err(|e| cap_err(path, e))?,
             Writer::Pcapng(w) => {
@@ -399,17 +418,21 @@ impl Files {
     }
 
     /// Renders the frame's block into `scratch`, without the document's framing.
-    fn render(&mut self, raw: &RawFrame<'_>, packet: &Packet<'_>, path: &Path) -> Result<()> {
+    fn render(
+        &mut self,
+        raw: &RawFrame<'_>,
+        packet: &Packet<'_>,
+    ) -> std::result::Result<(), pcapkit_dump::DumpError> {
         let name = BlockName::Frame(raw.number);
         let doc = FrameDoc::new(raw, packet, self.opts.packets);
         self.scratch.clear();
         let out = &mut self.scratch;
-        let framing = || TraceError::Usage("unexpected document framing".into());
+        let framing = || pcapkit_dump::DumpError::Serialize("unexpected document framing".into());
         match self.opts.format {
             Format::Json => {
                 let mut w = JsonWriter::with_buffer(&mut *out, 1);
-                w.write_block(&name, &doc).map_err(|e| dump_err(path, e))?;
-                w.finish().map_err(|e| dump_err(path, e))?;
+                w.write_block(&name, &doc)?;
+                w.finish()?;
                 drop(w);
                 // `{` + block + `\n}\n`: keep the block.
                 if !(out.first() == Some(&b'{') && out.ends_with(JSON_FOOTER)) {
@@ -420,8 +443,8 @@ impl Files {
             }
             Format::Plist => {
                 let mut w = PlistWriter::with_buffer(&mut *out, 1);
-                w.write_block(&name, &doc).map_err(|e| dump_err(path, e))?;
-                w.finish().map_err(|e| dump_err(path, e))?;
+                w.write_block(&name, &doc)?;
+                w.finish()?;
                 drop(w);
                 let h = self.plist_header.len();
                 if !(out.starts_with(&self.plist_header) && out.ends_with(PLIST_FOOTER)) {
@@ -432,13 +455,13 @@ impl Files {
             }
             Format::Jsonl => {
                 let mut w = JsonlWriter::with_buffer(&mut *out, 1);
-                w.write_block(&name, &doc).map_err(|e| dump_err(path, e))?;
-                w.finish().map_err(|e| dump_err(path, e))?;
+                w.write_block(&name, &doc)?;
+                w.finish()?;
             }
             Format::Tree => {
                 let mut w = TreeWriter::with_buffer(&mut *out, 1);
-                w.write_block(&name, &doc).map_err(|e| dump_err(path, e))?;
-                w.finish().map_err(|e| dump_err(path, e))?;
+                w.write_block(&name, &doc)?;
+                w.finish()?;
             }
             Format::Pcap | Format::Pcapng => {}
         }
