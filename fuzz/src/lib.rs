@@ -203,7 +203,7 @@ pub fn check_reasm(data: &[u8]) {
     for d in lists.into_iter().flatten().flatten() {
         assert!(!d.index.is_empty(), "a datagram comes from frames");
         assert!(
-            d.index.iter().all(|&n| n >= 1 && n <= frames),
+            d.index.iter().all(|n| (1..=frames).contains(n)),
             "datagram frames {:?} outside 1..={frames}",
             d.index
         );
