@@ -10,10 +10,11 @@ use std::time::{Duration, Instant};
 #[allow(dead_code, clippy::all)]
 mod fuzz_checks;
 
-const TARGETS: [&str; 8] = [
+const TARGETS: [&str; 9] = [
     "pcap_reader",
     "pcapng_reader",
     "dissect",
+    "reasm",
     "extract_json",
     "extract_jsonl",
     "extract_plist",

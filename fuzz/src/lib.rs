@@ -178,6 +178,38 @@ pub fn check_reader(data: &[u8]) {
     }
 }
 
+/// The `reasm` target: every frame of a capture (any format) dissected and fed to
+/// IPv4, IPv6 and TCP reassembly (strict, default limits), then flushed: every
+/// datagram names only frames that were read, a complete one has no hole.
+pub fn check_reasm(data: &[u8]) {
+    use pcapkit::pcapkit_reasm::{Protocol, Reassembly};
+    let Ok(mut r) = Reader::from_bytes(data.to_vec(), ReaderOptions::default()) else {
+        return;
+    };
+    let mut re = Reassembly::new(&[Protocol::Ipv4, Protocol::Ipv6, Protocol::Tcp], true);
+    let opts = DissectOptions::default();
+    let mut frames = 0;
+    while let Ok(Some(f)) = r.next_frame() {
+        frames = f.number;
+        let packet = dissect(f.link_type, f.data, &opts);
+        re.feed(f.number, f.timestamp, &packet);
+    }
+    re.finish().expect("in-memory reassembly finishes");
+    let lists = [
+        re.ipv4.as_ref().map(|x| x.datagrams()),
+        re.ipv6.as_ref().map(|x| x.datagrams()),
+        re.tcp.as_ref().map(|x| x.datagrams()),
+    ];
+    for d in lists.into_iter().flatten().flatten() {
+        assert!(!d.index.is_empty(), "a datagram comes from frames");
+        assert!(
+            d.index.iter().all(|n| (1..=frames).contains(n)),
+            "datagram frames {:?} outside 1..={frames}",
+            d.index
+        );
+    }
+}
+
 /// The four PCAP magics.
 const PCAP_MAGICS: [[u8; 4]; 4] = [
     [0xd4, 0xc3, 0xb2, 0xa1],
@@ -215,6 +247,7 @@ pub fn run_target(target: &str, data: &[u8]) {
         "pcap_reader" => pcap_reader(data),
         "pcapng_reader" => pcapng_reader(data),
         "dissect" => check_dissect(data),
+        "reasm" => check_reasm(data),
         t => match t.strip_prefix("extract_") {
             Some(format) => {
                 check_extract(data, format);

@@ -16,10 +16,11 @@ use std::process::{Command, ExitCode, Stdio};
 use pcapkit_core::{LinkType, Reader, ReaderOptions};
 
 /// Every target of `fuzz/Cargo.toml`.
-pub const TARGETS: [&str; 8] = [
+pub const TARGETS: [&str; 9] = [
     "pcap_reader",
     "pcapng_reader",
     "dissect",
+    "reasm",
     "extract_json",
     "extract_jsonl",
     "extract_plist",
