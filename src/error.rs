@@ -71,6 +71,9 @@ pub enum Error {
     /// Options that do not go together, or an invalid option value.
     #[error("invalid options: {0}")]
     Usage(String),
+    /// Flow tracing failed (the flow file is named).
+    #[error(transparent)]
+    Trace(#[from] pcapkit_trace::TraceError),
     /// Writing the output failed (the path is named).
     #[error(transparent)]
     Output(#[from] DumpError),

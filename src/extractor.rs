@@ -107,6 +107,7 @@ pub struct Extractor {
     dissect: Arc<DissectOptions>,
     sinks: Vec<Box<dyn Sink>>,
     reasm: Option<crate::reasm::ReasmSink>,
+    trace: Option<crate::trace::Shared>,
     frames: Vec<Frame>,
     interrupt: Option<Arc<AtomicBool>>,
     length: u64,
@@ -193,20 +194,7 @@ impl Extractor {
         if opts.threads == Some(0) {
             return Err(Error::Usage("threads must be at least 1".into()));
         }
-        if opts.trace {
-            if !opts.tcp {
-                return Err(Error::Usage(
-                    "trace needs tcp (flow tracing follows TCP connections)".into(),
-                ));
-            }
-            Format::from_name(&opts.trace_format)?;
-            if ByteOrder::from_name(&opts.trace_byteorder).is_none() {
-                return Err(Error::Usage(format!(
-                    "unknown trace byte order {:?}: expected little, big or native",
-                    opts.trace_byteorder
-                )));
-            }
-        }
+        let trace_opts = crate::trace::options(&opts)?;
         if opts.files && !matches!(opts.fout, Output::Path(_)) {
             return Err(Error::Usage(
                 "files writes one file per block into a directory: give fout a directory path"
@@ -214,11 +202,6 @@ impl Extractor {
             ));
         }
         engine.check_available()?;
-        if opts.trace {
-            return Err(Error::NotImplemented {
-                feature: "TCP flow tracing (trace)",
-            });
-        }
         let reasm = crate::reasm::ReasmSink::new(crate::reasm::ReasmOptions {
             ipv4: opts.ip || opts.ipv4,
             ipv6: opts.ip || opts.ipv6,
@@ -324,7 +307,8 @@ impl Extractor {
             Verbose::Print => sinks.push(Box::new(VerboseSink::Print)),
             Verbose::Callback(f) => sinks.push(Box::new(VerboseSink::Callback(f))),
         }
-        // Reassembly and flow tracing sinks go here when they land.
+        // Reassembly sinks go here when they land.
+        let trace = crate::trace::sink(trace_opts, &stop, &mut sinks)?;
 
         Ok(Self {
             reader,
@@ -335,6 +319,7 @@ impl Extractor {
             auto: opts.auto,
             store: opts.store,
             packets: opts.packets,
+            trace,
             dissect: Arc::new(DissectOptions {
                 stop,
                 ..DissectOptions::default()
@@ -538,12 +523,10 @@ impl Extractor {
             })
     }
 
-    /// Traced TCP flows. Flow tracing is not implemented yet: always an error.
-    pub fn trace(&self) -> Result<()> {
-        Err(Error::NotEnabled {
-            what: "trace",
-            hint: "extract with trace and tcp (not implemented yet)",
-        })
+    /// The traced TCP flows (PyPCAPKit's `extractor.trace`), in order of first
+    /// frame; flows still open end as `eof`. An error unless extracting with `trace`.
+    pub fn trace(&self) -> Result<Vec<crate::FlowRecord>> {
+        crate::trace::index(self.trace.as_ref())
     }
 
     /// The capture's header (PCAP global header, or PCAPNG sections and interfaces

@@ -5,8 +5,7 @@
 //! The entry points mirror PyPCAPKit's: [`extract`] (read a capture, dissect every
 //! frame, write JSON / JSON Lines / plist / tree / PCAP), [`analyse`] (guess the
 //! application protocol of a payload), [`reassemble`] (IPv4, IPv6 or TCP
-//! reassembly) and [`trace`] (not implemented yet: it returns
-//! [`Error::NotImplemented`]).
+//! reassembly) and [`trace`] (TCP flows into per-flow files).
 //!
 //! ```
 //! use pcapkit::{extract, ExtractOptions, JSON};
@@ -29,12 +28,16 @@ mod frame;
 mod options;
 mod reasm;
 mod sink;
+mod trace;
 
 pub use error::{Error, Result};
 pub use extractor::{CaptureHeader, Extractor};
 pub use frame::{Frame, FrameRef};
 pub use options::{Engine, ExtractOptions, FrameCallback, Input, Output, Verbose};
+/// The flow tracer, re-exported.
+pub use pcapkit_trace;
 pub use reasm::{Reassembler, ReassemblyData, reassemble};
+pub use trace::{FlowEnd, FlowRecord, TraceError, TraceFlow, TraceFormat};
 
 pub use pcapkit_dump::{Format, PacketMode};
 pub use pcapkit_protocols::Packet;
@@ -141,19 +144,32 @@ pub fn analyse(data: &[u8], length: Option<usize>) -> Packet<'_> {
     )
 }
 
-/// A TCP flow tracer. Placeholder: flow tracing is not implemented yet, so no value
-/// of this type exists.
-#[derive(Debug)]
-pub enum TraceFlow {}
-
-/// A TCP flow tracer writing one file per flow into `fout` in `format`, PCAP files
-/// with `byteorder` (`little`, `big`, `native`) and nanosecond timestamps if asked.
+/// A TCP flow tracer writing one file per flow into `fout` in `format` (`pcap`,
+/// `pcapng`, `json`, `jsonl`, `plist`, `tree`), PCAP/PCAPNG files in `byteorder`
+/// (`little`, `big`, `native`), PCAP with nanosecond timestamps if asked.
 ///
-/// Not implemented yet: valid arguments give [`Error::NotImplemented`].
+/// Feed it dissected frames ([`TraceFlow::feed`]), then call [`TraceFlow::finish`]:
+/// it closes the files and returns the index (also written as `index.json` and
+/// `index.csv` in `fout`). See [`pcapkit_trace`] for the flow rules.
 ///
 /// ```
+/// use pcapkit::pcapkit_core::Reader;
+/// use pcapkit::pcapkit_protocols::{dissect, DissectOptions};
+///
+/// let capture = concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/captures/http.pcap");
+/// let dir = tempfile::tempdir()?;
+/// let mut flows = pcapkit::trace(dir.path(), "pcap", "little", false)?;
+/// let mut reader = Reader::open(capture)?;
+/// while let Some(raw) = reader.next_frame()? {
+///     let packet = dissect(raw.link_type, raw.data, &DissectOptions::default());
+///     flows.feed(&raw, &packet)?;
+/// }
+/// let index = flows.finish()?;
+/// assert!(!index.is_empty());
+/// assert!(index[0].fpout.is_file());
 /// let err = pcapkit::trace("flows", "yaml", "native", false).unwrap_err();
 /// assert!(matches!(err, pcapkit::Error::UnknownFormat(_)));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn trace(
     fout: impl AsRef<std::path::Path>,
@@ -161,16 +177,7 @@ pub fn trace(
     byteorder: &str,
     nanosecond: bool,
 ) -> Result<TraceFlow> {
-    let _ = (fout.as_ref(), nanosecond);
-    Format::from_name(format)?;
-    if pcapkit_dump::ByteOrder::from_name(byteorder).is_none() {
-        return Err(Error::Usage(format!(
-            "unknown byte order {byteorder:?}: expected little, big or native"
-        )));
-    }
-    Err(Error::NotImplemented {
-        feature: "flow tracing (pcapkit::trace)",
-    })
+    trace::trace(fout.as_ref(), format, byteorder, nanosecond)
 }
 
 #[cfg(test)]

@@ -157,6 +157,8 @@ pub struct ExtractOptions {
     pub(crate) trace_format: String,
     pub(crate) trace_byteorder: String,
     pub(crate) trace_nanosecond: bool,
+    pub(crate) trace_max_open: Option<usize>,
+    pub(crate) trace_timeout: Option<std::time::Duration>,
     pub(crate) buffer_save: bool,
     pub(crate) buffer_path: Option<PathBuf>,
     pub(crate) packets: PacketMode,
@@ -196,6 +198,8 @@ impl Default for ExtractOptions {
             trace_format: crate::PCAP.to_owned(),
             trace_byteorder: "native".to_owned(),
             trace_nanosecond: false,
+            trace_max_open: None,
+            trace_timeout: None,
             buffer_save: false,
             buffer_path: None,
             packets: PacketMode::All,
@@ -400,7 +404,8 @@ impl ExtractOptions {
         self
     }
 
-    /// Format of the trace files (default `pcap`).
+    /// Format of the trace files: `pcap` (default), `pcapng`, `json`, `jsonl`,
+    /// `plist`, `tree`.
     #[must_use]
     pub fn trace_format(mut self, format: impl Into<String>) -> Self {
         self.trace_format = format.into();
@@ -418,6 +423,22 @@ impl ExtractOptions {
         /// Nanosecond timestamps in PCAP trace files.
         trace_nanosecond
     );
+    /// At most this many trace files open at once (default 256; the least recently
+    /// written is closed and reopened in append mode when needed).
+    #[must_use]
+    pub fn trace_max_open(mut self, n: usize) -> Self {
+        self.trace_max_open = Some(n);
+        self
+    }
+
+    /// A frame more than `t` (capture time) after its flow's last frame starts a new
+    /// flow (default: never, as Wireshark).
+    #[must_use]
+    pub fn trace_timeout(mut self, t: std::time::Duration) -> Self {
+        self.trace_timeout = Some(t);
+        self
+    }
+
     flag!(
         /// Save a copy of everything read from standard input to `buffer_path`.
         buffer_save

@@ -15,6 +15,7 @@ pub mod inet_frames;
 pub mod net_frames;
 pub mod oracle;
 pub mod strategies;
+pub mod traffic;
 pub mod write;
 
 use std::path::PathBuf;

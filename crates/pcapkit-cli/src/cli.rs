@@ -21,6 +21,8 @@ Examples:
                                              r.ipv6.jsonl, r.tcp.jsonl
   pcapkit-cli in.pcap --streams flows --nofile
                                              every TCP stream as files in flows/
+  pcapkit-cli in.pcap --nofile --trace flows one PCAP file per TCP connection in flows/,
+                                             with flows/index.json and index.csv
 
 Without -a no extension is added: `-o out` writes a file named `out`.
 Reassembly files are named after -o as given (`out` when -o is `-`).
@@ -144,11 +146,12 @@ pub struct Args {
     #[arg(long = "no-strict", overrides_with = "strict")]
     pub no_strict: bool,
 
-    /// Trace TCP flows into this directory (needs --tcp; not implemented yet)
+    /// Trace TCP flows into this directory: one file per connection plus
+    /// index.json/index.csv (implies --tcp)
     #[arg(long = "trace", value_name = "DIR")]
     pub trace: Option<PathBuf>,
 
-    /// Format of the flow files: pcap, json, jsonl, plist, tree
+    /// Format of the flow files: pcap, pcapng, json, jsonl, plist, tree
     #[arg(long = "trace-format", value_name = "format", default_value = "pcap")]
     pub trace_format: String,
 
@@ -164,9 +167,27 @@ pub struct Args {
     #[arg(long = "trace-nanosecond")]
     pub trace_nanosecond: bool,
 
+    /// At most N flow files open at once (default 256)
+    #[arg(long = "trace-max-open", value_name = "N")]
+    pub trace_max_open: Option<usize>,
+
+    /// Start a new flow after SECS seconds (capture time) without a frame
+    #[arg(long = "trace-timeout", value_name = "SECS", value_parser = parse_secs)]
+    pub trace_timeout: Option<std::time::Duration>,
+
     /// Worker threads of the multi-threaded engines (not implemented yet)
     #[arg(long = "threads", value_name = "N")]
     pub threads: Option<usize>,
+}
+
+/// A duration in seconds (`30`, `0.5`), non-negative.
+fn parse_secs(s: &str) -> Result<std::time::Duration, String> {
+    let secs: f64 = s
+        .trim()
+        .parse()
+        .map_err(|_| format!("{s:?} is not a number of seconds"))?;
+    std::time::Duration::try_from_secs_f64(secs)
+        .map_err(|_| format!("{s:?} is not a non-negative number of seconds"))
 }
 
 impl Args {
@@ -216,7 +237,7 @@ impl Args {
             .ip(self.ip)
             .ipv4(self.ipv4)
             .ipv6(self.ipv6)
-            .tcp(self.tcp)
+            .tcp(self.tcp || self.trace.is_some())
             .strict(!self.no_strict)
             .reasm_store(false)
             .trace(self.trace.is_some())
@@ -240,6 +261,12 @@ impl Args {
         }
         if let Some(d) = &self.streams {
             o = o.streams(d);
+        }
+        if let Some(n) = self.trace_max_open {
+            o = o.trace_max_open(n);
+        }
+        if let Some(t) = self.trace_timeout {
+            o = o.trace_timeout(t);
         }
         if let Some(n) = self.threads {
             o = o.threads(n);

@@ -297,11 +297,6 @@ fn errors_are_one_line_with_status_1() {
         let refs: Vec<&str> = args.iter().map(String::as_str).collect();
         assert_error(&run(dir.path(), &refs), 1, &["not implemented yet"]);
     }
-    assert_error(
-        &run(dir.path(), &[&cap(), "--trace", "flows"]),
-        1,
-        &["trace needs tcp"],
-    );
 }
 
 #[test]
@@ -468,4 +463,104 @@ fn reassembly_flags_write_jsonl_and_streams() {
         "{}",
         stderr(&o)
     );
+}
+
+fn shared(name: &str) -> String {
+    pcapkit_testdata::shared_captures_dir()
+        .join(name)
+        .to_string_lossy()
+        .into_owned()
+}
+
+#[test]
+fn trace_writes_one_file_per_connection_and_the_index() {
+    let dir = tempfile::tempdir().unwrap();
+    let cap = shared("pcapplusplus__three_http_streams.pcap");
+    // --trace implies --tcp and works with --nofile.
+    let o = run(
+        dir.path(),
+        &[
+            &cap,
+            "--nofile",
+            "--trace",
+            "flows",
+            "--trace-byteorder",
+            "big",
+            "--trace-nanosecond",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let index: serde_json::Value =
+        serde_json::from_slice(&fs::read(dir.path().join("flows/index.json")).unwrap()).unwrap();
+    let flows = index.as_array().unwrap();
+    assert_eq!(flows.len(), 3);
+    let csv = fs::read_to_string(dir.path().join("flows/index.csv")).unwrap();
+    assert_eq!(csv.lines().count(), 4);
+    for f in flows {
+        let path = dir.path().join(f["fpout"].as_str().unwrap());
+        let bytes = fs::read(&path).unwrap();
+        // Big endian, nanosecond magic.
+        assert_eq!(bytes[..4], [0xa1, 0xb2, 0x3c, 0x4d]);
+        assert_eq!(
+            frames_of(&path),
+            f["index"].as_array().unwrap().len() as u64
+        );
+        let label = f["label"].as_str().unwrap();
+        assert!(path.ends_with(format!("{label}.pcap")), "{label}");
+    }
+    assert!(!dir.path().join("out.txt").exists());
+
+    // JSON flow files next to the main output.
+    let o = run(
+        dir.path(),
+        &[
+            &cap,
+            "-j",
+            "-o",
+            "main",
+            "-a",
+            "--trace",
+            "fj",
+            "--trace-format",
+            "json",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(dir.path().join("main.json").is_file());
+    let index: serde_json::Value =
+        serde_json::from_slice(&fs::read(dir.path().join("fj/index.json")).unwrap()).unwrap();
+    for f in index.as_array().unwrap() {
+        let doc: serde_json::Value = serde_json::from_slice(
+            &fs::read(dir.path().join(f["fpout"].as_str().unwrap())).unwrap(),
+        )
+        .unwrap();
+        let want: Vec<u64> = f["index"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|n| n.as_u64().unwrap())
+            .collect();
+        assert_eq!(json_frames(&doc), want);
+    }
+
+    // Errors: one line, status 1.
+    assert_error(
+        &run(
+            dir.path(),
+            &[&cap, "--nofile", "--trace", "x", "--trace-format", "yaml"],
+        ),
+        1,
+        &["unknown trace format \"yaml\"", "pcapng"],
+    );
+    fs::write(dir.path().join("afile"), b"").unwrap();
+    assert_error(
+        &run(dir.path(), &[&cap, "--nofile", "--trace", "afile"]),
+        1,
+        &["afile", "not a directory"],
+    );
+    let o = run(
+        dir.path(),
+        &[&cap, "--nofile", "--trace", "t", "--trace-timeout", "-1"],
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
 }

@@ -212,6 +212,12 @@ protocols! {
     DnsTcp => application::DnsTcp<'a>,
     /// BOOTP / DHCP.
     Dhcp => application::Dhcp<'a>,
+    /// DHCPv6.
+    Dhcpv6 => application::Dhcpv6<'a>,
+    /// QUIC long-header packets.
+    Quic => application::Quic<'a>,
+    /// Session Initiation Protocol.
+    Sip => application::Sip<'a>,
     /// Network Time Protocol.
     Ntp => application::Ntp<'a>,
     /// TLS records of a TCP segment.

@@ -3,7 +3,7 @@
 //! panic through the parsers, the port dispatch and serialization.
 
 use pcapkit_core::LinkType;
-use pcapkit_protocols::application::{Dhcp, Dns, DnsTcp, Ntp, Tls};
+use pcapkit_protocols::application::{Dhcp, Dhcpv6, Dns, DnsTcp, Ntp, Quic, Sip, Tls};
 use pcapkit_protocols::{Ctx, DissectOptions, Next, Parse, SerOptions, Transport, dissect_next};
 use proptest::prelude::*;
 
@@ -121,6 +121,50 @@ proptest! {
         }
         if let Ok(p) = Ntp::parse(&data, &Ctx::default()) {
             serde_json::to_string(&p.header).unwrap();
+        }
+        if let Ok(p) = Dhcpv6::parse(&opts, &Ctx::default()) {
+            serde_json::to_string(&p.header).unwrap();
+            prop_assert!(p.header.options().count() <= opts.len() / 4);
+        }
+    }
+}
+
+proptest! {
+    #[test]
+    fn quic_parser_never_panics(
+        first in any::<u8>(),
+        version in prop_oneof![Just(0u32), Just(1), Just(0x6b33_43cf), Just(0xff00_001d), any::<u32>()],
+        rest in proptest::collection::vec(any::<u8>(), 0..200),
+    ) {
+        let mut data = vec![first | 0x80];
+        data.extend_from_slice(&version.to_be_bytes());
+        data.extend_from_slice(&rest);
+        if let Ok(p) = Quic::parse(&data, &Ctx::default()) {
+            serde_json::to_string(&p.header).unwrap();
+            prop_assert!(p.header.packets().count() <= data.len() / 7);
+        }
+        check(&dissect_next(Next::Ports { transport: Transport::Udp, src: 50000, dst: 4443 }, LinkType::NULL, &data, &DissectOptions::default()));
+    }
+}
+
+proptest! {
+    #[test]
+    fn sip_parser_never_panics(
+        pieces in proptest::collection::vec(prop_oneof![
+            Just(b"INVITE sip:a@b SIP/2.0\r\n".to_vec()),
+            Just(b"SIP/2.0 200 OK\r\n".to_vec()),
+            Just(b"Via: x\r\n".to_vec()),
+            Just(b"\r\n".to_vec()),
+            Just(b"\n".to_vec()),
+            proptest::collection::vec(any::<u8>(), 0..12),
+        ], 0..8),
+    ) {
+        let data = pieces.concat();
+        if let Ok(p) = Sip::parse(&data, &Ctx::default()) {
+            serde_json::to_string(&p.header).unwrap();
+        }
+        for transport in [Transport::Tcp, Transport::Udp] {
+            check(&dissect_next(Next::Ports { transport, src: 5060, dst: 5060 }, LinkType::NULL, &data, &DissectOptions::default()));
         }
     }
 }

@@ -164,7 +164,7 @@ fn ipv6_fragment(id: u32, offset: u16, more: bool, next: u8, data: &[u8]) -> Vec
 /// payload with `id: 0`).
 #[test]
 fn pypcapkit_20_ipv6_offsets_in_bytes_and_fragment_identification() {
-    let mut udp = vec![0x04, 0xd2, 0x00, 0x35, 0x00, 108, 0, 0];
+    let mut udp = vec![0x9c, 0x40, 0x9c, 0x41, 0x00, 108, 0, 0]; // ports 40000 -> 40001
     udp.extend((0..100u8).map(|i| i.wrapping_mul(7)));
     assert_eq!(udp.len(), 108);
     let mut r = Reassembly::new(&[Protocol::Ipv6], true);

@@ -8,6 +8,7 @@
 //!   On TCP, a TLS record header (content type 20–24, version `0x03xx`, length up to
 //!   2^14 + 2048) on any port, as Wireshark decodes TLS on its many registered ports
 //!   (443, 853, 993, ...) and after STARTTLS-like upgrades (MySQL, FTP `AUTH TLS`).
+//!   On UDP, a QUIC long header of a known version (Wireshark's QUIC heuristic).
 //!   HTTP/2 is not sniffed, not even with its preface (Wireshark decodes it on port 80
 //!   or after an h2c upgrade only), and FTP is decoded on port 21 only (SMTP and others
 //!   share its reply syntax and commands);
@@ -20,18 +21,24 @@
 //! body continuation on port 80, TLS on port 21).
 
 pub mod dhcp;
+pub mod dhcpv6;
 pub mod dns;
 pub mod ftp;
 pub mod http;
 pub mod ntp;
+pub mod quic;
+pub mod sip;
 mod text;
 pub mod tls;
 
 pub use dhcp::Dhcp;
+pub use dhcpv6::Dhcpv6;
 pub use dns::{Dns, DnsTcp};
 pub use ftp::{Ftp, FtpMessage};
 pub use http::{Frame2, Http, Http1, Http2, Payload, Receipt};
 pub use ntp::Ntp;
+pub use quic::Quic;
+pub use sip::Sip;
 pub use text::Text;
 pub use tls::Tls;
 
@@ -57,12 +64,15 @@ pub fn sniff(data: &[u8]) -> Option<ProtoId> {
 }
 
 /// Content sniffing for a TCP/UDP payload whose ports name no decoder: HTTP/1.x start
-/// lines, and on TCP a TLS record header (see the module documentation).
+/// lines, on TCP a TLS record header, on UDP a QUIC long header (see the module
+/// documentation).
 pub fn sniff_payload(transport: Transport, data: &[u8]) -> Option<ProtoId> {
     if http::v1::recognize(data) {
         Some(ProtoId::Http)
     } else if transport == Transport::Tcp && tls::recognize(data) {
         Some(ProtoId::Tls)
+    } else if transport == Transport::Udp && quic::recognize(data) {
+        Some(ProtoId::Quic)
     } else {
         None
     }
@@ -85,6 +95,9 @@ pub fn claims(id: ProtoId, data: &[u8]) -> bool {
         ProtoId::DnsTcp => dns::claims_tcp(data),
         ProtoId::Dhcp => dhcp::claims(data),
         ProtoId::Ntp => ntp::claims(data),
+        ProtoId::Dhcpv6 => dhcpv6::claims(data),
+        ProtoId::Quic => quic::recognize(data),
+        ProtoId::Sip => sip::recognize(data),
         _ => true,
     }
 }

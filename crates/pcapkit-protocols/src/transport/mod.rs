@@ -16,7 +16,8 @@ use crate::protocol::Transport;
 /// The decoder registered for `port` on `transport`: PyPCAPKit's table (TCP 21 FTP,
 /// TCP 80 and UDP 80 HTTP), L2TP on UDP 1701, and Teredo (IPv6 in UDP, RFC 4380) on
 /// UDP 3544 as Wireshark decodes it, VXLAN on UDP 4789 and Geneve on UDP 6081 (their
-/// IANA ports).
+/// IANA ports); DNS (53, TCP length-prefixed), mDNS (UDP 5353), LLMNR (5355), DHCP
+/// (UDP 67/68), NTP (UDP 123), DHCPv6 (UDP 546/547), QUIC (UDP 443) and SIP (5060).
 pub fn by_port(transport: Transport, port: u16) -> Option<ProtoId> {
     match (transport, port) {
         (Transport::Tcp, 21) => Some(ProtoId::Ftp),
@@ -29,6 +30,9 @@ pub fn by_port(transport: Transport, port: u16) -> Option<ProtoId> {
         (Transport::Tcp, 53 | 5355) => Some(ProtoId::DnsTcp),
         (Transport::Udp, 67 | 68) => Some(ProtoId::Dhcp),
         (Transport::Udp, 123) => Some(ProtoId::Ntp),
+        (Transport::Udp, 546 | 547) => Some(ProtoId::Dhcpv6),
+        (Transport::Udp, 443) => Some(ProtoId::Quic),
+        (Transport::Tcp | Transport::Udp, 5060) => Some(ProtoId::Sip),
         _ => None,
     }
 }
@@ -47,6 +51,21 @@ mod tests {
         assert_eq!(by_port(Transport::Udp, 1701), Some(ProtoId::L2tp));
         assert_eq!(by_port(Transport::Udp, 3544), Some(ProtoId::Ipv6));
         assert_eq!(by_port(Transport::Tcp, 3544), None);
+        assert_eq!(by_port(Transport::Udp, 53), Some(ProtoId::Dns));
+        assert_eq!(by_port(Transport::Tcp, 53), Some(ProtoId::DnsTcp));
+        assert_eq!(by_port(Transport::Udp, 5353), Some(ProtoId::Dns));
+        assert_eq!(by_port(Transport::Tcp, 5353), None);
+        assert_eq!(by_port(Transport::Udp, 5355), Some(ProtoId::Dns));
+        assert_eq!(by_port(Transport::Tcp, 5355), Some(ProtoId::DnsTcp));
+        assert_eq!(by_port(Transport::Udp, 67), Some(ProtoId::Dhcp));
+        assert_eq!(by_port(Transport::Udp, 68), Some(ProtoId::Dhcp));
+        assert_eq!(by_port(Transport::Tcp, 67), None);
+        assert_eq!(by_port(Transport::Udp, 123), Some(ProtoId::Ntp));
+        assert_eq!(by_port(Transport::Udp, 546), Some(ProtoId::Dhcpv6));
+        assert_eq!(by_port(Transport::Udp, 547), Some(ProtoId::Dhcpv6));
+        assert_eq!(by_port(Transport::Udp, 443), Some(ProtoId::Quic));
+        assert_eq!(by_port(Transport::Udp, 5060), Some(ProtoId::Sip));
+        assert_eq!(by_port(Transport::Tcp, 5060), Some(ProtoId::Sip));
         assert_eq!(by_port(Transport::Udp, 4789), Some(ProtoId::Vxlan));
         assert_eq!(by_port(Transport::Udp, 6081), Some(ProtoId::Geneve));
     }

@@ -1,0 +1,175 @@
+//! The flow index: one [`FlowRecord`] per flow, written as `index.json` (a JSON array)
+//! and `index.csv` in the trace directory.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use crate::error::{Result, TraceError};
+
+/// How a flow ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FlowEnd {
+    /// Both sides sent FIN.
+    Fin,
+    /// A side sent RST.
+    Rst,
+    /// No frame for longer than the idle timeout; the next frame started a new flow.
+    Timeout,
+    /// A new connection (SYN with another initial sequence number) on the same
+    /// addresses and ports replaced it before it closed.
+    Reuse,
+    /// The capture ended while the connection was open.
+    Eof,
+}
+
+impl FlowEnd {
+    /// `fin`, `rst`, `timeout`, `reuse` or `eof`.
+    pub const fn name(self) -> &'static str {
+        match self {
+            FlowEnd::Fin => "fin",
+            FlowEnd::Rst => "rst",
+            FlowEnd::Timeout => "timeout",
+            FlowEnd::Reuse => "reuse",
+            FlowEnd::Eof => "eof",
+        }
+    }
+}
+
+/// One traced flow (a TCP connection, both directions): PyPCAPKit's `Index`
+/// (`fpout`, `index`, `label`) plus where it went and what it carried. "Forward" is
+/// from the initiator (`src`, the SYN's sender when the capture saw the handshake,
+/// else the first frame's sender) to the responder (`dst`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct FlowRecord {
+    /// 0-based flow number, in order of the flows' first frames (tshark's `tcp.stream`).
+    pub stream: u64,
+    /// The flow's file.
+    pub fpout: PathBuf,
+    /// Frame numbers of the flow, in order.
+    pub index: Vec<u64>,
+    /// `{src}_{srcport}-{dst}_{dstport}-{first_ts}` (the file name without extension).
+    pub label: String,
+    /// Initiator address.
+    pub src: String,
+    /// Initiator port.
+    pub srcport: u16,
+    /// Responder address.
+    pub dst: String,
+    /// Responder port.
+    pub dstport: u16,
+    /// Frames from initiator to responder.
+    pub fwd_packets: u64,
+    /// Bytes on the wire (frame lengths) from initiator to responder.
+    pub fwd_bytes: u64,
+    /// TCP payload bytes from initiator to responder (retransmissions included).
+    pub fwd_payload: u64,
+    /// Frames from responder to initiator.
+    pub rev_packets: u64,
+    /// Bytes on the wire from responder to initiator.
+    pub rev_bytes: u64,
+    /// TCP payload bytes from responder to initiator.
+    pub rev_payload: u64,
+    /// Time of the first frame (epoch seconds, decimal).
+    pub first_ts: String,
+    /// Time of the last frame.
+    pub last_ts: String,
+    /// How the flow ended.
+    pub end: FlowEnd,
+}
+
+const CSV_HEADER: &str = "stream,fpout,label,src,srcport,dst,dstport,fwd_packets,fwd_bytes,\
+fwd_payload,rev_packets,rev_bytes,rev_payload,first_ts,last_ts,end,index\n";
+
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_owned()
+    }
+}
+
+impl FlowRecord {
+    /// The record as a CSV line (frame numbers space-separated in the last column).
+    pub fn csv_line(&self) -> String {
+        let index: Vec<String> = self.index.iter().map(u64::to_string).collect();
+        format!(
+            "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
+            self.stream,
+            csv_field(&self.fpout.to_string_lossy()),
+            csv_field(&self.label),
+            self.src,
+            self.srcport,
+            self.dst,
+            self.dstport,
+            self.fwd_packets,
+            self.fwd_bytes,
+            self.fwd_payload,
+            self.rev_packets,
+            self.rev_bytes,
+            self.rev_payload,
+            self.first_ts,
+            self.last_ts,
+            self.end.name(),
+            index.join(" ")
+        )
+    }
+}
+
+/// Streams `records` into `dir/index.json` (a JSON array, one record per line) and
+/// `dir/index.csv`.
+pub(crate) fn write_index(
+    dir: &Path,
+    records: impl Iterator<Item = FlowRecord>,
+) -> Result<(PathBuf, PathBuf)> {
+    let json_path = dir.join("index.json");
+    let csv_path = dir.join("index.csv");
+    let open = |p: &Path| {
+        std::fs::File::create(p)
+            .map(|f| std::io::BufWriter::with_capacity(1 << 16, f))
+            .map_err(|e| TraceError::File {
+                path: p.to_path_buf(),
+                source: e,
+            })
+    };
+    let mut json = open(&json_path)?;
+    let mut csv = open(&csv_path)?;
+    let jerr = |e: std::io::Error| TraceError::File {
+        path: json_path.clone(),
+        source: e,
+    };
+    let cerr = |e: std::io::Error| TraceError::File {
+        path: csv_path.clone(),
+        source: e,
+    };
+    json.write_all(b"[").map_err(jerr)?;
+    csv.write_all(CSV_HEADER.as_bytes()).map_err(cerr)?;
+    let mut first = true;
+    for r in records {
+        json.write_all(if first { b"\n" } else { b",\n" })
+            .map_err(jerr)?;
+        first = false;
+        serde_json::to_writer(&mut json, &r).map_err(|e| jerr(e.into()))?;
+        csv.write_all(r.csv_line().as_bytes()).map_err(cerr)?;
+    }
+    json.write_all(b"\n]\n").map_err(jerr)?;
+    json.flush().map_err(jerr)?;
+    csv.flush().map_err(cerr)?;
+    Ok((json_path, csv_path))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_quotes() {
+        assert_eq!(csv_field("a,b"), "\"a,b\"");
+        assert_eq!(csv_field("a\"b"), "\"a\"\"b\"");
+        assert_eq!(csv_field("ab"), "ab");
+        assert_eq!(FlowEnd::Timeout.name(), "timeout");
+        assert_eq!(serde_json::to_string(&FlowEnd::Rst).unwrap(), "\"rst\"");
+    }
+}
