@@ -7,7 +7,7 @@ mod udp;
 
 pub use checksum::{internet_checksum, verify_transport_checksum};
 pub use sctp::{Sctp, crc32c};
-pub use tcp::Tcp;
+pub use tcp::{Tcp, TcpQuote};
 pub use udp::Udp;
 
 use crate::ProtoId;
