@@ -243,6 +243,8 @@ protocols! {
     Sip => application::Sip<'a>,
     /// Network Time Protocol.
     Ntp => application::Ntp<'a>,
+    /// SNMP message header (v1/v2c community and PDU header, v3 global data).
+    Snmp => application::Snmp<'a>,
     /// TLS records of a TCP segment.
     Tls => application::Tls<'a>,
 }
