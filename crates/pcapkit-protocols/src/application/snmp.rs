@@ -114,7 +114,7 @@ impl<'a> Ber<'a> {
     }
 
     /// The element at `pos`, which must have tag `want`.
-    fn expect(&self, pos: usize, limit: usize, want: u8, what: &'static str) -> Result<Tlv<'a>> {
+    fn element(&self, pos: usize, limit: usize, want: u8, what: &'static str) -> Result<Tlv<'a>> {
         let t = self.tlv(pos, limit)?;
         if t.tag == want {
             Ok(t)
@@ -125,7 +125,7 @@ impl<'a> Ber<'a> {
 
     /// An INTEGER at `pos` (at most 8 content bytes, two's complement).
     fn integer(&self, pos: usize, limit: usize, what: &'static str) -> Result<(i64, usize)> {
-        let t = self.expect(pos, limit, tag::INTEGER, what)?;
+        let t = self.element(pos, limit, tag::INTEGER, what)?;
         Ok((self.signed(&t, what)?, t.end))
     }
 
@@ -293,7 +293,7 @@ impl<'a> Parse<'a> for Snmp<'a> {
             msg: data,
             ctx_offset: ctx.offset,
         };
-        let msg = ber.expect(
+        let msg = ber.element(
             0,
             data.len(),
             tag::SEQUENCE,
@@ -312,10 +312,10 @@ impl<'a> Parse<'a> for Snmp<'a> {
         })?;
         let body = if version == 3 {
             let global =
-                ber.expect(pos, limit, tag::SEQUENCE, "msgGlobalData is not a SEQUENCE")?;
+                ber.element(pos, limit, tag::SEQUENCE, "msgGlobalData is not a SEQUENCE")?;
             let (msg_id, p) = ber.integer(global.at, global.end, "msgID is not an INTEGER")?;
             let (msg_max_size, p) = ber.integer(p, global.end, "msgMaxSize is not an INTEGER")?;
-            let flags = ber.expect(
+            let flags = ber.element(
                 p,
                 global.end,
                 tag::OCTET_STRING,
@@ -330,7 +330,7 @@ impl<'a> Parse<'a> for Snmp<'a> {
                 msg_security_model,
             }
         } else {
-            let community = ber.expect(
+            let community = ber.element(
                 pos,
                 limit,
                 tag::OCTET_STRING,
@@ -343,8 +343,8 @@ impl<'a> Parse<'a> for Snmp<'a> {
             let pdu_type = PDUType(pdu.tag - tag::PDU_BASE);
             let end = pdu.end;
             let (header, p) = if pdu_type == PDUType::Trap {
-                let enterprise = ber.expect(pdu.at, end, tag::OID, "enterprise is not an OID")?;
-                let addr = ber.expect(
+                let enterprise = ber.element(pdu.at, end, tag::OID, "enterprise is not an OID")?;
+                let addr = ber.element(
                     enterprise.end,
                     end,
                     tag::IP_ADDRESS,
@@ -357,7 +357,7 @@ impl<'a> Parse<'a> for Snmp<'a> {
                 let (generic_trap, p) =
                     ber.integer(addr.end, end, "generic-trap is not an INTEGER")?;
                 let (specific_trap, p) = ber.integer(p, end, "specific-trap is not an INTEGER")?;
-                let ticks = ber.expect(p, end, tag::TIME_TICKS, "time-stamp is not TimeTicks")?;
+                let ticks = ber.element(p, end, tag::TIME_TICKS, "time-stamp is not TimeTicks")?;
                 let time_stamp = ber.unsigned(&ticks, "time-stamp is not a 32-bit TimeTicks")?;
                 (
                     Pdu::Trap {
@@ -388,11 +388,11 @@ impl<'a> Parse<'a> for Snmp<'a> {
                 };
                 (header, p)
             };
-            let list = ber.expect(p, end, tag::SEQUENCE, "variable-bindings is not a SEQUENCE")?;
+            let list = ber.element(p, end, tag::SEQUENCE, "variable-bindings is not a SEQUENCE")?;
             let mut varbinds = 0;
             let mut q = list.at;
             while q < list.end {
-                let vb = ber.expect(
+                let vb = ber.element(
                     q,
                     list.end,
                     tag::SEQUENCE,
