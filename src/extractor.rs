@@ -365,7 +365,7 @@ impl Extractor {
             Verbose::Callback(f) => sinks.push(Box::new(VerboseSink::Callback(f))),
         }
         // Reassembly sinks go here when they land.
-        let trace = crate::trace::sink(trace_opts, &stop, &mut sinks)?;
+        let trace = crate::trace::sink(trace_opts, &dissect.stop, &mut sinks)?;
 
         Ok(Self {
             reader,
