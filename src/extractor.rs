@@ -222,7 +222,7 @@ impl Extractor {
         let reasm = crate::reasm::ReasmSink::new(crate::reasm::ReasmOptions {
             ipv4: opts.ip || opts.ipv4,
             ipv6: opts.ip || opts.ipv6,
-            tcp: opts.tcp,
+            tcp: opts.tcp && opts.tcp_reassembly,
             strict: opts.strict,
             store: opts.reasm_store,
             jsonl: opts.reasm_fout.clone(),
@@ -330,7 +330,7 @@ impl Extractor {
             dumpers.push(dumper);
         }
         let dissect = Arc::new(DissectOptions {
-            stop,
+            stop: stop.clone(),
             ..DissectOptions::default()
         });
         let parallel = match engine {

@@ -96,12 +96,13 @@ impl Sink for TraceSink {
     fn frame(&mut self, frame: &FrameRef<'_, '_>) -> Result<()> {
         let mut t = self.tracer.lock().unwrap_or_else(PoisonError::into_inner);
         match &self.full {
-            Some(o) if Segment::from_packet(frame.packet).is_none() => {
-                let p = dissect(frame.raw.link_type, frame.raw.data, o);
-                t.feed(frame.raw, &p)?;
+            Some(o) if Segment::from_packet(frame.packet()).is_none() => {
+                let raw = frame.raw();
+                let p = dissect(raw.link_type, raw.data, o);
+                t.feed(raw, &p)?;
             }
             _ => {
-                t.feed(frame.raw, frame.packet)?;
+                t.feed(frame.raw(), frame.packet())?;
             }
         }
         Ok(())
