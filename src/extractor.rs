@@ -330,7 +330,7 @@ impl Extractor {
             dumpers.push(dumper);
         }
         let dissect = Arc::new(DissectOptions {
-            stop: stop.clone(),
+            stop,
             ..DissectOptions::default()
         });
         let parallel = match engine {
@@ -364,8 +364,7 @@ impl Extractor {
             Verbose::Print => sinks.push(Box::new(VerboseSink::Print)),
             Verbose::Callback(f) => sinks.push(Box::new(VerboseSink::Callback(f))),
         }
-        // Reassembly sinks go here when they land.
-        let trace = crate::trace::sink(trace_opts, &stop, &mut sinks)?;
+        let trace = crate::trace::sink(trace_opts, &dissect.stop, &mut sinks)?;
 
         Ok(Self {
             reader,

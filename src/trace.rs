@@ -97,12 +97,11 @@ impl Sink for TraceSink {
         let mut t = self.tracer.lock().unwrap_or_else(PoisonError::into_inner);
         match &self.full {
             Some(o) if Segment::from_packet(frame.packet()).is_none() => {
-                let raw = frame.raw();
-                let p = dissect(raw.link_type, raw.data, o);
-                t.feed(raw, &p)?;
+                let p = dissect(frame.raw.link_type, frame.raw.data, o);
+                t.feed(frame.raw, &p)?;
             }
             _ => {
-                t.feed(frame.raw(), frame.packet())?;
+                t.feed(frame.raw, frame.packet())?;
             }
         }
         Ok(())
