@@ -130,6 +130,8 @@ fn walk<'a>(packet: &mut Packet<'a>, mut next: Next, options: &DissectOptions) {
     let mut ports = None;
     let mut pseudo_header = None;
     let mut reported_len = None;
+    // Inside the datagram an ICMP error quotes: headers may be cut short on purpose.
+    let mut quoted = false;
     loop {
         let here = data.get(start..end).unwrap_or_default();
         let raw_layer = |header: Protocol<'a>| Layer {
@@ -158,6 +160,7 @@ fn walk<'a>(packet: &mut Packet<'a>, mut next: Next, options: &DissectOptions) {
             ports = Some((src, dst));
         }
         let (id, looked_up) = match resolve(next, here) {
+            Resolved::Proto(id, raw) if quoted => (id.in_quote(here), raw),
             Resolved::Proto(id, raw) => (id, raw),
             Resolved::Raw(protocol, note) => {
                 packet.push(raw_layer(Protocol::Raw(Raw {
@@ -192,6 +195,7 @@ fn walk<'a>(packet: &mut Packet<'a>, mut next: Next, options: &DissectOptions) {
             pseudo_header = Some(ph);
         }
         reported_len = (parsed.payload_len > end - header_end).then_some(parsed.payload_len);
+        quoted |= parsed.header.quotes_datagram();
         let leaf = matches!(parsed.next, Next::Leaf);
         packet.push(Layer {
             header: parsed.header,
@@ -266,5 +270,86 @@ mod tests {
         };
         assert_eq!(raw.protocol, RawProto::LinkType(LinkType::RAW));
         assert_eq!(p.protocols().to_string(), "RAW");
+    }
+}
+
+#[cfg(test)]
+mod quote_tests {
+    use super::*;
+    use crate::transport::{Tcp, TcpQuote};
+
+    /// Ethernet + IPv4 (10.0.0.254 -> 10.0.0.1) + ICMP Time Exceeded quoting an IPv4
+    /// header (total length 40, TCP) and the first `n` bytes of its TCP header
+    /// (51000 -> 80, seq 0x01020304, SYN|ACK).
+    fn icmp_quoting_tcp(n: usize) -> Vec<u8> {
+        let tcp = [
+            0xc7, 0x38, 0x00, 0x50, 0x01, 0x02, 0x03, 0x04, 0x0a, 0x0b, 0x0c, 0x0d, 0x50, 0x12,
+            0x04, 0x00, 0xbe, 0xef, 0x00, 0x00,
+        ];
+        let inner_ip = [
+            0x45, 0, 0, 40, 0, 1, 0x40, 0, 1, 6, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2,
+        ];
+        let mut icmp = vec![11, 0, 0, 0, 0, 0, 0, 0];
+        icmp.extend_from_slice(&inner_ip);
+        icmp.extend_from_slice(&tcp[..n]);
+        let total = u16::try_from(20 + icmp.len()).unwrap().to_be_bytes();
+        let mut f = vec![2, 0, 0, 0, 0, 0x22, 2, 0, 0, 0, 0, 0x11, 0x08, 0x00];
+        f.extend_from_slice(&[0x45, 0, total[0], total[1], 0, 2, 0, 0, 64, 1, 0, 0]);
+        f.extend_from_slice(&[10, 0, 0, 254, 10, 0, 0, 1]);
+        f.extend_from_slice(&icmp);
+        f
+    }
+
+    #[test]
+    fn icmp_error_quoting_eight_bytes_of_tcp_shows_ports_and_seq() {
+        let frame = icmp_quoting_tcp(8);
+        let p = dissect(LinkType::ETHERNET, &frame, &DissectOptions::default());
+        assert_eq!(p.protocols().to_string(), "Ethernet:IPv4:ICMP:IPv4:TCP");
+        assert!(
+            !p.layers()
+                .iter()
+                .any(|l| matches!(&l.header, Protocol::Raw(r) if r.error.is_some())),
+            "no layer carries an error"
+        );
+        let q = p.get::<TcpQuote>().expect("quoted TCP");
+        assert_eq!((q.src, q.dst, q.seq), (51000, 80, 0x0102_0304));
+        assert_eq!((q.ack, q.captured_len), (None, 8));
+        assert!(p.get::<Tcp>().is_none());
+        let quoted = p
+            .layers()
+            .iter()
+            .find(|l| l.header.is_named("TCP"))
+            .unwrap();
+        assert_eq!((quoted.start, quoted.header_end), (62, 70));
+    }
+
+    #[test]
+    fn icmp_error_quoting_the_whole_tcp_header_is_ordinary_tcp() {
+        let frame = icmp_quoting_tcp(20);
+        let p = dissect(LinkType::ETHERNET, &frame, &DissectOptions::default());
+        assert_eq!(p.protocols().to_string(), "Ethernet:IPv4:ICMP:IPv4:TCP");
+        let tcp = p.get::<Tcp>().expect("whole TCP header");
+        assert_eq!(
+            (tcp.src, tcp.seq, tcp.ack),
+            (51000, 0x0102_0304, 0x0a0b_0c0d)
+        );
+        assert!(p.get::<TcpQuote>().is_none());
+    }
+
+    #[test]
+    fn a_cut_tcp_header_outside_a_quote_stays_a_truncation_error() {
+        // Same bytes, but the outer datagram is an echo reply: no quote.
+        let mut frame = icmp_quoting_tcp(8);
+        frame[34] = 0;
+        let p = dissect(LinkType::ETHERNET, &frame, &DissectOptions::default());
+        assert_eq!(p.protocols().to_string(), "Ethernet:IPv4:ICMP:Raw");
+        // A TCP segment cut by the snaplen (no ICMP around it) is still an error.
+        let mut cut = frame[..14].to_vec();
+        cut.extend_from_slice(&frame[42..70]);
+        let p = dissect(LinkType::ETHERNET, &cut, &DissectOptions::default());
+        let Protocol::Raw(raw) = &p.layers().last().unwrap().header else {
+            panic!("expected raw")
+        };
+        assert_eq!(raw.error.as_ref().unwrap().layer, "TCP");
     }
 }

@@ -252,6 +252,13 @@ pub trait Header {
         None
     }
 
+    /// Whether this header is an error message whose payload quotes the offending
+    /// datagram (ICMP / ICMPv6 errors): the layers below it decode a quote, which may
+    /// be cut short (see [`crate::ProtoId::in_quote`]). Defaults to `false`.
+    fn quotes_datagram(&self) -> bool {
+        false
+    }
+
     /// Whether the `protocol` stop condition `name` names this header (case-insensitive).
     fn is_named(&self, name: &str) -> bool {
         Self::NAME.eq_ignore_ascii_case(name)

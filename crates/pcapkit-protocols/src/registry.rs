@@ -80,6 +80,15 @@ macro_rules! protocols {
                 }
             }
 
+            /// Whether this layer is an error message whose payload quotes the offending
+            /// datagram (ICMP / ICMPv6 errors).
+            pub fn quotes_datagram(&self) -> bool {
+                match self {
+                    $( Protocol::$variant(h) => h.quotes_datagram(), )*
+                    Protocol::Raw(_) | Protocol::NoPayload(_) => false,
+                }
+            }
+
             /// The pseudo-header this layer sets for transport checksums below it.
             pub fn pseudo_header(&self) -> Option<PseudoHeader> {
                 match self {
@@ -130,6 +139,18 @@ impl<'a> Extract<'a> for Raw {
 }
 
 use crate::{application, internet, link, transport};
+
+impl ProtoId {
+    /// The decoder for `data` when it sits inside a datagram quoted by an ICMP error:
+    /// a TCP header the quote cuts short (RFC 792 only asks for 8 bytes) decodes as
+    /// [`transport::TcpQuote`]; everything else keeps its decoder.
+    pub fn in_quote(self, data: &[u8]) -> ProtoId {
+        match self {
+            ProtoId::Tcp if transport::tcp::quote::is_partial(data) => ProtoId::TcpQuote,
+            other => other,
+        }
+    }
+}
 
 protocols! {
     /// Ethernet II / IEEE 802.3.
@@ -198,6 +219,8 @@ protocols! {
     Geneve => link::Geneve<'a>,
     /// Transmission Control Protocol.
     Tcp => transport::Tcp<'a>,
+    /// A TCP header an ICMP error quotes only in part (ports and sequence number).
+    TcpQuote => transport::TcpQuote,
     /// User Datagram Protocol.
     Udp => transport::Udp,
     /// Stream Control Transmission Protocol.
@@ -220,6 +243,8 @@ protocols! {
     Sip => application::Sip<'a>,
     /// Network Time Protocol.
     Ntp => application::Ntp<'a>,
+    /// SNMP message header (v1/v2c community and PDU header, v3 global data).
+    Snmp => application::Snmp<'a>,
     /// TLS records of a TCP segment.
     Tls => application::Tls<'a>,
 }

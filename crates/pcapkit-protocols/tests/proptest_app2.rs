@@ -1,14 +1,14 @@
 //! Property tests for the issue-10 application parsers (DNS family, DHCP, DHCPv6, NTP,
-//! SIP, TLS, QUIC): arbitrary bytes, and bytes that look like each protocol, never
+//! SIP, TLS, QUIC, SNMP): arbitrary bytes, and bytes that look like each protocol, never
 //! panic through the parsers, the port dispatch and serialization.
 
 use pcapkit_core::LinkType;
-use pcapkit_protocols::application::{Dhcp, Dhcpv6, Dns, DnsTcp, Ntp, Quic, Sip, Tls};
+use pcapkit_protocols::application::{Dhcp, Dhcpv6, Dns, DnsTcp, Ntp, Quic, Sip, Snmp, Tls};
 use pcapkit_protocols::{Ctx, DissectOptions, Next, Parse, SerOptions, Transport, dissect_next};
 use proptest::prelude::*;
 
 /// The ports of the decoders added here.
-const PORTS: &[u16] = &[53, 67, 68, 123, 161, 443, 546, 547, 5060, 5353, 5355];
+const PORTS: &[u16] = &[53, 67, 68, 123, 161, 162, 443, 546, 547, 5060, 5353, 5355];
 
 fn check(p: &pcapkit_protocols::Packet<'_>) {
     assert!(!p.layers().is_empty());
@@ -165,6 +165,56 @@ proptest! {
         }
         for transport in [Transport::Tcp, Transport::Udp] {
             check(&dissect_next(Next::Ports { transport, src: 5060, dst: 5060 }, LinkType::NULL, &data, &DissectOptions::default()));
+        }
+    }
+}
+
+/// Bytes shaped like an SNMP message: nested BER elements with SNMP's tags and lengths
+/// that may or may not fit.
+fn snmpish() -> impl Strategy<Value = Vec<u8>> {
+    let tags = prop_oneof![
+        Just(0x02u8),
+        Just(0x04),
+        Just(0x05),
+        Just(0x06),
+        Just(0x30),
+        Just(0x40),
+        Just(0x43),
+        (0xa0u8..=0xa9),
+        any::<u8>()
+    ];
+    let element = (
+        tags,
+        0u8..0x90,
+        proptest::collection::vec(any::<u8>(), 0..12),
+    );
+    (0u8..=4, proptest::collection::vec(element, 0..12)).prop_map(|(version, elems)| {
+        let mut body = vec![0x02, 0x01, version];
+        for (tag, len, content) in elems {
+            body.push(tag);
+            body.push(len);
+            body.extend_from_slice(&content);
+        }
+        let mut m = vec![0x30];
+        if body.len() < 0x80 {
+            m.push(body.len() as u8);
+        } else {
+            m.extend_from_slice(&[0x81, body.len() as u8]);
+        }
+        m.extend_from_slice(&body);
+        m
+    })
+}
+
+proptest! {
+    #[test]
+    fn snmp_parser_never_panics(data in prop_oneof![proptest::collection::vec(any::<u8>(), 0..200), snmpish()]) {
+        if let Ok(p) = Snmp::parse(&data, &Ctx::default()) {
+            serde_json::to_string(&p.header).unwrap();
+            prop_assert_eq!(p.header_len, data.len());
+        }
+        for port in [161, 162] {
+            check(&dissect_next(Next::Ports { transport: Transport::Udp, src: 40000, dst: port }, LinkType::NULL, &data, &DissectOptions::default()));
         }
     }
 }

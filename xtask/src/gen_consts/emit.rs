@@ -286,6 +286,7 @@ fn mod_doc(group: &str) -> &'static str {
         "dhcp" => "BOOTP/DHCP op codes, options and message types.",
         "dhcpv6" => "DHCPv6 message types and option codes.",
         "ntp" => "NTP association modes and leap indicators.",
+        "snmp" => "SNMP message versions and PDU types.",
         "tls" => "TLS content types, handshake types, extension types and versions.",
         _ => "Registry constants.",
     }

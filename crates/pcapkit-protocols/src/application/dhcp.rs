@@ -150,14 +150,26 @@ impl Header for Dhcp<'_> {
     const ALIASES: &'static [&'static str] = &["BOOTP"];
 }
 
-/// Whether a UDP payload on port 67/68 can be BOOTP: a whole fixed header and op 1 or 2.
+/// Bytes of the fixed header up to and including `giaddr`: the least a message cut by
+/// the capture's snaplen must hold to be decoded (in part).
+pub const PARTIAL_MIN: usize = 28;
+
+/// Whether a UDP payload on port 67/68 can be BOOTP: op 1 or 2 and a whole fixed header,
+/// or (a message cut by the snaplen) at least the fields up to `giaddr` with a
+/// hardware address length of at most 16.
 pub fn claims(data: &[u8]) -> bool {
-    data.len() >= HEADER_LEN && matches!(data.first(), Some(1 | 2))
+    matches!(data.first(), Some(1 | 2))
+        && (data.len() >= HEADER_LEN
+            || (data.len() >= PARTIAL_MIN && data.get(2).is_some_and(|&h| h <= 16)))
 }
 
 impl<'a> Parse<'a> for Dhcp<'a> {
     fn parse(data: &'a [u8], ctx: &Ctx) -> Result<Parsed<Self>> {
-        crate::wire::need(Self::NAME, ctx, data, HEADER_LEN)?;
+        // A message the capture cut short (the parent declared more bytes) shows the
+        // fields that were captured, as tshark does; otherwise the header must be whole.
+        let cut = ctx.reported_len.is_some_and(|n| n > data.len());
+        let need = if cut { PARTIAL_MIN } else { HEADER_LEN };
+        crate::wire::need(Self::NAME, ctx, data, need)?;
         if !matches!(data.first(), Some(1 | 2)) {
             return Err(DissectError::bad_value(
                 Self::NAME,
@@ -219,7 +231,9 @@ impl Serialize for OptView<'_> {
 
 /// Fields: `op`, `htype`, `hlen`, `hops`, `xid`, `secs`, `flags` (`broadcast`),
 /// `ciaddr`, `yiaddr`, `siaddr`, `giaddr`, `chaddr`, `sname`, `file`, `cookie`,
-/// `message_type`, `options`.
+/// `message_type`, `options`. A message cut by the snaplen before the end of the fixed
+/// header shows the fields captured whole (at least up to `giaddr`), then
+/// `truncated: true`.
 impl Serialize for Dhcp<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
         let d = self.data;
@@ -242,6 +256,9 @@ impl Serialize for Dhcp<'_> {
         m.serialize_entry("yiaddr", &ip_at(d, 16))?;
         m.serialize_entry("siaddr", &ip_at(d, 20))?;
         m.serialize_entry("giaddr", &ip_at(d, 24))?;
+        if d.len() < HEADER_LEN {
+            return self.serialize_partial(m);
+        }
         let chaddr = d.get(28..44).unwrap_or_default();
         let hlen = usize::from(byte(2));
         match chaddr.get(..6) {
@@ -261,10 +278,69 @@ impl Serialize for Dhcp<'_> {
     }
 }
 
+impl Dhcp<'_> {
+    /// The fields after `giaddr` of a message cut before the end of its fixed header.
+    fn serialize_partial<M: SerializeMap>(&self, mut m: M) -> std::result::Result<M::Ok, M::Error> {
+        let d = self.data;
+        let hlen = usize::from(d.get(2).copied().unwrap_or(0));
+        if let Some(chaddr) = d.get(28..44) {
+            match chaddr.get(..6) {
+                Some(mac) if hlen == 6 => {
+                    let mut a = [0u8; 6];
+                    a.copy_from_slice(mac);
+                    m.serialize_entry("chaddr", &MacAddr(a))?;
+                }
+                _ => m.serialize_entry("chaddr", &Bytes(chaddr.get(..hlen).unwrap_or(chaddr)))?,
+            }
+        }
+        if let Some(sname) = d.get(44..108) {
+            m.serialize_entry("sname", &c_string(sname))?;
+        }
+        m.serialize_entry("truncated", &true)?;
+        m.end()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn snaplen_cut_message_shows_the_captured_fields() {
+        let m = discover();
+        let cut = Ctx {
+            reported_len: Some(m.len()),
+            ..Ctx::default()
+        };
+        // Cut after 54 bytes (a 96-byte snaplen over Ethernet/IPv4/UDP).
+        let short = &m[..54];
+        assert!(claims(short));
+        let p = Dhcp::parse(short, &cut).unwrap();
+        assert_eq!((p.header_len, p.next), (54, Next::Leaf));
+        let v = serde_json::to_value(p.header).unwrap();
+        assert_eq!(v["op"], "Opcode::BOOTREQUEST [1]");
+        assert_eq!(v["xid"], 0x3d1d);
+        assert_eq!(v["flags"]["broadcast"], true);
+        assert_eq!(v["giaddr"], "0.0.0.0");
+        assert_eq!(v["chaddr"], "00:0b:82:01:fc:42");
+        assert_eq!(v["truncated"], true);
+        for absent in ["sname", "file", "cookie", "message_type", "options"] {
+            assert!(v.get(absent).is_none(), "{absent}");
+        }
+        assert_eq!(p.header.message_type(), None);
+        let v = serde_json::to_value(Dhcp::parse(&m[..120], &cut).unwrap().header).unwrap();
+        assert_eq!(v["sname"], "srv");
+        assert!(v.get("file").is_none());
+        // Fewer than 28 bytes, or a short message that was not cut: truncation errors.
+        assert!(!claims(&m[..27]));
+        assert!(Dhcp::parse(&m[..27], &cut).is_err());
+        assert!(Dhcp::parse(short, &Ctx::default()).is_err());
+        // An implausible hardware address length is not claimed when short.
+        let mut odd = m[..54].to_vec();
+        odd[2] = 200;
+        assert!(!claims(&odd));
+    }
 
     /// A DHCPDISCOVER from 00:0b:82:01:fc:42 with options 53, 61, 50, 55, 12, End.
     fn discover() -> Vec<u8> {

@@ -28,6 +28,7 @@ pub mod http;
 pub mod ntp;
 pub mod quic;
 pub mod sip;
+pub mod snmp;
 mod text;
 pub mod tls;
 
@@ -39,6 +40,7 @@ pub use http::{Frame2, Http, Http1, Http2, Payload, Receipt};
 pub use ntp::Ntp;
 pub use quic::Quic;
 pub use sip::Sip;
+pub use snmp::Snmp;
 pub use text::Text;
 pub use tls::Tls;
 
@@ -98,6 +100,7 @@ pub fn claims(id: ProtoId, data: &[u8]) -> bool {
         ProtoId::Dhcpv6 => dhcpv6::claims(data),
         ProtoId::Quic => quic::recognize(data),
         ProtoId::Sip => sip::recognize(data),
+        ProtoId::Snmp => snmp::claims(data),
         _ => true,
     }
 }

@@ -47,6 +47,8 @@ pub mod ospf;
 pub mod reg;
 /// SCTP chunk types (IANA, not in PyPCAPKit).
 pub mod sctp;
+/// SNMP message versions and PDU types.
+pub mod snmp;
 /// TCP flags, options, checksums, MPTCP subtypes.
 pub mod tcp;
 /// TLS content types, handshake types, extension types and versions.
@@ -200,6 +202,8 @@ pub const REGISTRY_KEYS: &[&str] = &[
     "reg__TransType",
     "reg__TransportProtocol",
     "sctp__ChunkType",
+    "snmp__PDUType",
+    "snmp__Version",
     "tcp__Checksum",
     "tcp__Flags",
     "tcp__MPTCPOption",
@@ -540,6 +544,8 @@ pub fn text_of(key: &str, input: &str) -> Option<String> {
             .ok()
             .map(|v| reg::TransportProtocol(v).to_string()),
         "sctp__ChunkType" => input.parse().ok().map(|v| sctp::ChunkType(v).to_string()),
+        "snmp__PDUType" => input.parse().ok().map(|v| snmp::PDUType(v).to_string()),
+        "snmp__Version" => input.parse().ok().map(|v| snmp::Version(v).to_string()),
         "tcp__Checksum" => input.parse().ok().map(|v| tcp::Checksum(v).to_string()),
         "tcp__Flags" => input.parse().ok().map(|v| tcp::Flags(v).to_string()),
         "tcp__MPTCPOption" => input.parse().ok().map(|v| tcp::MPTCPOption(v).to_string()),

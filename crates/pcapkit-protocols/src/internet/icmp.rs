@@ -228,6 +228,10 @@ impl Header for Icmp<'_> {
     const NAME: &'static str = "ICMP";
     const KEY: &'static str = "icmp";
     const LEVEL: Option<Level> = Some(Level::Internet);
+
+    fn quotes_datagram(&self) -> bool {
+        self.is_error()
+    }
 }
 
 /// Bytes of the payload that RFC 4884's `length` (in `unit`-byte words) assigns to the

@@ -516,6 +516,10 @@ impl Header for Icmpv6<'_> {
     const NAME: &'static str = "ICMPv6";
     const KEY: &'static str = "icmpv6";
     const LEVEL: Option<Level> = Some(Level::Internet);
+
+    fn quotes_datagram(&self) -> bool {
+        self.is_error()
+    }
 }
 
 impl<'a> Parse<'a> for Icmpv6<'a> {

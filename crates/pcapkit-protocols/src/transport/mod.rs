@@ -7,7 +7,7 @@ mod udp;
 
 pub use checksum::{internet_checksum, verify_transport_checksum};
 pub use sctp::{Sctp, crc32c};
-pub use tcp::Tcp;
+pub use tcp::{Tcp, TcpQuote};
 pub use udp::Udp;
 
 use crate::ProtoId;
@@ -17,7 +17,7 @@ use crate::protocol::Transport;
 /// TCP 80 and UDP 80 HTTP), L2TP on UDP 1701, and Teredo (IPv6 in UDP, RFC 4380) on
 /// UDP 3544 as Wireshark decodes it, VXLAN on UDP 4789 and Geneve on UDP 6081 (their
 /// IANA ports); DNS (53, TCP length-prefixed), mDNS (UDP 5353), LLMNR (5355), DHCP
-/// (UDP 67/68), NTP (UDP 123), DHCPv6 (UDP 546/547), QUIC (UDP 443) and SIP (5060).
+/// (UDP 67/68), NTP (UDP 123), SNMP (UDP 161/162), DHCPv6 (UDP 546/547), QUIC (UDP 443) and SIP (5060).
 pub fn by_port(transport: Transport, port: u16) -> Option<ProtoId> {
     match (transport, port) {
         (Transport::Tcp, 21) => Some(ProtoId::Ftp),
@@ -30,6 +30,7 @@ pub fn by_port(transport: Transport, port: u16) -> Option<ProtoId> {
         (Transport::Tcp, 53 | 5355) => Some(ProtoId::DnsTcp),
         (Transport::Udp, 67 | 68) => Some(ProtoId::Dhcp),
         (Transport::Udp, 123) => Some(ProtoId::Ntp),
+        (Transport::Udp, 161 | 162) => Some(ProtoId::Snmp),
         (Transport::Udp, 546 | 547) => Some(ProtoId::Dhcpv6),
         (Transport::Udp, 443) => Some(ProtoId::Quic),
         (Transport::Tcp | Transport::Udp, 5060) => Some(ProtoId::Sip),
@@ -61,6 +62,9 @@ mod tests {
         assert_eq!(by_port(Transport::Udp, 68), Some(ProtoId::Dhcp));
         assert_eq!(by_port(Transport::Tcp, 67), None);
         assert_eq!(by_port(Transport::Udp, 123), Some(ProtoId::Ntp));
+        assert_eq!(by_port(Transport::Udp, 161), Some(ProtoId::Snmp));
+        assert_eq!(by_port(Transport::Udp, 162), Some(ProtoId::Snmp));
+        assert_eq!(by_port(Transport::Tcp, 161), None);
         assert_eq!(by_port(Transport::Udp, 546), Some(ProtoId::Dhcpv6));
         assert_eq!(by_port(Transport::Udp, 547), Some(ProtoId::Dhcpv6));
         assert_eq!(by_port(Transport::Udp, 443), Some(ProtoId::Quic));

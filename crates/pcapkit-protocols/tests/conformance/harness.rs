@@ -106,6 +106,13 @@ pub fn run(rules: &[&Rule]) {
     let mut tallies: BTreeMap<&str, Tally> = BTreeMap::new();
     let mut failures = Vec::new();
     let (mut frames_total, mut raw_total, mut raw_decodable) = (0usize, 0usize, 0usize);
+    // Where the raw share comes from: tshark's last protocol of those frames, with our
+    // chain's last decoded token, counted.
+    let mut raw_causes: BTreeMap<(String, String), usize> = BTreeMap::new();
+    // Of those, frames whose tshark chain ends with the protocol we decoded last: the raw
+    // part is a trailer/padding or a body tshark shows inside that same protocol (ARP
+    // padding, OSPF LSAs, L2TP AVPs), not a further protocol.
+    let mut raw_same_last = 0usize;
 
     let mut names: Vec<(&Path, &Path, String)> = sources
         .iter()
@@ -162,6 +169,24 @@ pub fn run(rules: &[&Rule]) {
                     .unwrap_or("");
                 if tshark_last != "data" && !tshark_last.is_empty() {
                     raw_decodable += 1;
+                    // Our last decoded header (not raw / empty), its last chain token.
+                    let ours = packet
+                        .layers()
+                        .iter()
+                        .rev()
+                        .find(|l| !matches!(l.header, Protocol::Raw(_) | Protocol::NoPayload(_)))
+                        .map(|l| {
+                            let mut t = String::new();
+                            let _ = l.header.write_token(&mut t);
+                            t.rsplit(':').next().unwrap_or_default().to_owned()
+                        })
+                        .unwrap_or_else(|| "-".to_owned());
+                    if same_protocol(tshark_last, &ours) {
+                        raw_same_last += 1;
+                    }
+                    *raw_causes
+                        .entry((tshark_last.to_owned(), ours))
+                        .or_default() += 1;
                 }
             }
             let mut ours_by_field = BTreeMap::new();
@@ -211,6 +236,21 @@ pub fn run(rules: &[&Rule]) {
         "\n{checked} captures, {frames_total} frames; chain ends in raw: {raw_total}, of which tshark decodes further: {raw_decodable} ({:.1}%)",
         100.0 * raw_decodable as f64 / frames_total.max(1) as f64
     );
+    let _ = writeln!(
+        table,
+        "of those, tshark's last protocol is the one we decoded last (padding, trailer or that protocol's own body): {raw_same_last}; tshark decodes a further protocol: {} ({:.1}%)",
+        raw_decodable - raw_same_last,
+        100.0 * (raw_decodable - raw_same_last) as f64 / frames_total.max(1) as f64
+    );
+    let mut causes: Vec<_> = raw_causes.into_iter().collect();
+    causes.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    let _ = writeln!(
+        table,
+        "raw although tshark decodes further, by tshark's last protocol (after our last token):"
+    );
+    for ((theirs, ours), n) in causes.iter().take(25) {
+        let _ = writeln!(table, "  {n:>6}  {theirs:<24} after {ours}");
+    }
     println!("{table}");
     if !failures.is_empty() {
         let shown: Vec<_> = failures.iter().take(60).cloned().collect();
@@ -221,4 +261,14 @@ pub fn run(rules: &[&Rule]) {
             shown.join("\n")
         );
     }
+}
+
+/// Whether tshark's protocol name `theirs` (`arp`, `ospf`) is our chain token `ours`.
+fn same_protocol(theirs: &str, ours: &str) -> bool {
+    let ours = ours.to_ascii_lowercase();
+    theirs == ours
+        || matches!(
+            (theirs, ours.as_str()),
+            ("ospf", "ospfv2" | "ospfv3") | ("ip", "ipv4") | ("eth", "ethernet")
+        )
 }

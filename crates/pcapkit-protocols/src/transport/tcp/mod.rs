@@ -7,6 +7,7 @@
 
 pub mod mptcp;
 pub mod options;
+pub mod quote;
 
 use nom::Parser;
 use nom::number::complete::{be_u16, be_u32};
@@ -15,6 +16,7 @@ use serde::ser::{SerializeStruct, Serializer};
 
 pub use mptcp::{Mptcp, MptcpValue};
 pub use options::{OptionValue, Options, SackBlock, SackBlocks, TcpOption};
+pub use quote::TcpQuote;
 
 use crate::consts::reg::AppType;
 use crate::consts::tcp::Flags;

@@ -1,5 +1,5 @@
 //! Conformance rules for the second application family (issue 10): DNS / mDNS / LLMNR,
-//! DHCP, NTP, TLS.
+//! DHCP, NTP, TLS, SNMP.
 //!
 //! tshark's mDNS and LLMNR dissectors fill the `dns.*` fields too, so every DNS rule is
 //! repeated for the `mdns` and `llmnr` keys. `dns.a` / `dns.aaaa` list the addresses of
@@ -122,5 +122,42 @@ const DHCP_NTP: [Rule; 2] = [
     },
 ];
 
+/// SNMP (v1/v2c) header fields as tshark names them. `snmp.data` is the PDU's CHOICE
+/// index, which is our `pdu_type` value. The shared oracle's field list
+/// (`../shared/tools/oracle.py`) has no `snmp.*` field yet, so these compare nothing
+/// until it does; `application::snmp`'s unit tests pin the values tshark 4.0.17 shows.
+const SNMP: [Rule; 6] = [
+    Rule {
+        field: "snmp.version",
+        key: "snmp",
+        get: |v| v.get("community").and(field(v, "version")),
+    },
+    Rule {
+        field: "snmp.community",
+        key: "snmp",
+        get: |v| field(v, "community"),
+    },
+    Rule {
+        field: "snmp.data",
+        key: "snmp",
+        get: |v| field(v, "pdu_type"),
+    },
+    Rule {
+        field: "snmp.request_id",
+        key: "snmp",
+        get: |v| field(v, "request_id"),
+    },
+    Rule {
+        field: "snmp.error_status",
+        key: "snmp",
+        get: |v| field(v, "error_status"),
+    },
+    Rule {
+        field: "snmp.error_index",
+        key: "snmp",
+        get: |v| field(v, "error_index"),
+    },
+];
+
 /// The rules.
-pub const RULES: &[&[Rule]] = &[&DNS, &MDNS, &LLMNR, &TLS, &DHCP_NTP];
+pub const RULES: &[&[Rule]] = &[&DNS, &MDNS, &LLMNR, &TLS, &DHCP_NTP, &SNMP];
