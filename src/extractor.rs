@@ -222,7 +222,7 @@ impl Extractor {
         let reasm = crate::reasm::ReasmSink::new(crate::reasm::ReasmOptions {
             ipv4: opts.ip || opts.ipv4,
             ipv6: opts.ip || opts.ipv6,
-            tcp: opts.tcp,
+            tcp: opts.tcp && opts.tcp_reassembly,
             strict: opts.strict,
             store: opts.reasm_store,
             jsonl: opts.reasm_fout.clone(),
@@ -347,6 +347,7 @@ impl Extractor {
                     dumper.as_ref().map(Dumper::renderer),
                     Arc::clone(&dissect),
                     opts.store || !opts.auto,
+                    reasm.as_ref().map(crate::reasm::ReasmSink::wants),
                 )?;
                 Some(ParallelRun {
                     engine: run,
@@ -609,17 +610,27 @@ impl Extractor {
                 }
                 Ok(Step::Other)
             }
-            Item::Frame { raw, protocols, .. } => {
-                if !sinks.is_empty() || reasm.is_some() {
-                    // Verbose output and reassembly see the frame as the default engine
+            Item::Frame {
+                raw,
+                protocols,
+                facts,
+                ..
+            } => {
+                if !sinks.is_empty() {
+                    // Verbose output and tracing see the frame as the default engine
                     // shows it, in order; dissected again here only if a consumer looks
-                    // at its layers (reassembly does).
+                    // at its layers (tracing does).
                     let frame = FrameRef::lazy(&raw, dissect_opts);
                     for sink in sinks.iter_mut() {
                         sink.frame(&frame)?;
                     }
-                    if let Some(r) = reasm {
-                        r.frame(&frame)?;
+                }
+                // Reassembly gets what the worker took from its dissection, in frame
+                // order: no second dissection.
+                if let Some(r) = reasm {
+                    match facts {
+                        Some(f) => r.facts(f)?,
+                        None => r.frame(&FrameRef::lazy(&raw, dissect_opts))?,
                     }
                 }
                 *length += 1;

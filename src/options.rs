@@ -148,6 +148,7 @@ pub struct ExtractOptions {
     pub(crate) ipv4: bool,
     pub(crate) ipv6: bool,
     pub(crate) tcp: bool,
+    pub(crate) tcp_reassembly: bool,
     pub(crate) strict: bool,
     pub(crate) reasm_store: bool,
     pub(crate) reasm_fout: Option<PathBuf>,
@@ -190,6 +191,7 @@ impl Default for ExtractOptions {
             ipv4: false,
             ipv6: false,
             tcp: false,
+            tcp_reassembly: true,
             strict: true,
             reasm_store: true,
             reasm_fout: None,
@@ -367,6 +369,12 @@ impl ExtractOptions {
         tcp
     );
     flag!(
+        /// Whether `tcp` runs the TCP reassembler (default on). Turn it off when `tcp`
+        /// is on only because `trace` needs it (PyPCAPKit's rule): tracing then costs
+        /// no reassembly. The CLI does this for `--trace` without `--tcp`.
+        tcp_reassembly
+    );
+    flag!(
         /// Report incomplete reassembled datagrams too (default on).
         strict
     );
@@ -395,7 +403,8 @@ impl ExtractOptions {
     }
 
     flag!(
-        /// TCP flow tracing (needs `tcp`).
+        /// TCP flow tracing (needs `tcp`; add `tcp_reassembly(false)` to trace without
+        /// running the TCP reassembler).
         trace
     );
 

@@ -272,6 +272,18 @@ impl ReasmSink {
         self.drain()
     }
 
+    /// What the frames must give (for [`pcapkit_reasm::Facts::of`] on a worker), and
+    /// whether they must be dissected again without the stop condition first.
+    pub(crate) fn wants(&self) -> (pcapkit_reasm::Wants, bool) {
+        (self.engine.wants(), self.opts.redissect)
+    }
+
+    /// A frame as a worker took it apart (`pipeline`/`server`): no dissection here.
+    pub(crate) fn facts(&mut self, facts: &pcapkit_reasm::Facts) -> Result<()> {
+        self.engine.feed_facts(facts);
+        self.drain()
+    }
+
     fn drain(&mut self) -> Result<()> {
         for p in [Protocol::Ipv4, Protocol::Ipv6, Protocol::Tcp] {
             let list = match p {

@@ -311,37 +311,55 @@ fn default_threads_and_zero_threads() {
 }
 
 #[test]
-fn reassembly_and_streams_identical_to_default() {
+fn reassembly_streams_and_trace_identical_to_default() {
+    // Reassembly datagrams (JSON Lines, in the order they were handed out), the stream
+    // export and the trace files and index of `pipeline` and `server` at 1, 2 and 4
+    // threads, and of `server` with a layer limit (the workers dissect again for
+    // reassembly), against `default`.
     let dir = tempfile::tempdir().unwrap();
     let mut datagrams = 0;
+    let runs: &[(&str, usize, bool)] = &[
+        ("default", 1, false),
+        ("pipeline", 1, false),
+        ("pipeline", 2, false),
+        ("pipeline", 4, false),
+        ("server", 1, false),
+        ("server", 2, false),
+        ("server", 4, false),
+        ("server", 2, true),
+    ];
+    let mut traced = 0;
     for capture in captures() {
         let name = capture.file_name().unwrap().to_string_lossy().into_owned();
         let mut outs = Vec::new();
-        for engine in ["default", "pipeline", "server"] {
-            let d = dir.path().join(format!("{name}-{engine}"));
+        for &(engine, threads, limited) in runs {
+            // The same directory every run: the trace index names its files.
+            let d = dir.path().join("run");
             std::fs::create_dir_all(&d).unwrap();
-            let r = extract(
-                ExtractOptions::new(&capture)
-                    .nofile(true)
-                    .store(false)
-                    .ip(true)
-                    .tcp(true)
-                    .reasm_fout(d.join("r"))
-                    .streams(d.join("streams"))
-                    .engine(engine)
-                    .threads(2),
-            );
-            match r {
-                Ok(_) | Err(Error::Capture { .. }) => {}
-                Err(e) => panic!("{name} {engine}: {e}"),
+            let mut opts = ExtractOptions::new(&capture)
+                .nofile(true)
+                .store(false)
+                .ip(true)
+                .tcp(true)
+                .reasm_fout(d.join("r"))
+                .streams(d.join("streams"))
+                .trace(true)
+                .trace_fout(d.join("trace"))
+                .trace_format("pcapng")
+                .engine(engine)
+                .threads(threads);
+            if limited {
+                opts = opts.layer("link");
             }
-            let mut files = Vec::new();
-            for sub in [d.clone(), d.join("streams")] {
+            // Damaged captures stop with the same error whatever the engine.
+            let error = extract(opts).err().map(|e| e.to_string());
+            let mut files = vec![("error".to_owned(), format!("{error:?}").into_bytes())];
+            for sub in [d.clone(), d.join("streams"), d.join("trace")] {
                 if sub.is_dir() {
                     files.extend(
                         dir_contents(&sub)
                             .into_iter()
-                            .filter(|(n, _)| n != "streams"),
+                            .filter(|(n, _)| n != "streams" && n != "trace"),
                     );
                 }
             }
@@ -349,9 +367,18 @@ fn reassembly_and_streams_identical_to_default() {
             std::fs::remove_dir_all(&d).unwrap();
         }
         datagrams += outs[0].iter().map(|(_, b)| b.len()).sum::<usize>();
-        assert!(outs[0] == outs[1], "{name}: pipeline reassembly differs");
-        assert!(outs[0] == outs[2], "{name}: server reassembly differs");
+        traced += outs[0]
+            .iter()
+            .filter(|(n, _)| n.ends_with(".pcapng"))
+            .count();
+        for (i, &(engine, threads, limited)) in runs.iter().enumerate().skip(1) {
+            assert!(
+                outs[0] == outs[i],
+                "{name}: {engine} at {threads} threads (layer limit {limited}) differs"
+            );
+        }
     }
+    assert!(traced > 100, "only {traced} trace files");
     assert!(
         datagrams > 10_000,
         "only {datagrams} bytes of reassembly output"

@@ -411,6 +411,50 @@ fn trace_needs_tcp() {
 }
 
 #[test]
+fn trace_without_tcp_reassembly() {
+    // `tcp` is required by `trace` (PyPCAPKit), `tcp_reassembly(false)` keeps the TCP
+    // reassembler off: same flows, no TCP datagrams.
+    let dir = tempfile::tempdir().unwrap();
+    let run = |reasm: bool, sub: &str| {
+        extract(
+            ExtractOptions::new(http())
+                .nofile(true)
+                .tcp(true)
+                .tcp_reassembly(reasm)
+                .trace(true)
+                .trace_fout(dir.path().join(sub)),
+        )
+        .unwrap()
+    };
+    let with = run(true, "a");
+    let without = run(false, "b");
+    assert!(!with.reassembly().unwrap().tcp.as_ref().unwrap().is_empty());
+    assert!(without.reassembly().is_err());
+    let strip = |ex: &pcapkit::Extractor| -> Vec<Vec<u64>> {
+        ex.trace()
+            .unwrap()
+            .iter()
+            .map(|r| r.index.clone())
+            .collect()
+    };
+    assert!(!strip(&with).is_empty());
+    assert_eq!(strip(&with), strip(&without));
+    // With IP reassembly on, only the TCP part is left out.
+    let ex = extract(
+        ExtractOptions::new(http())
+            .nofile(true)
+            .ip(true)
+            .tcp(true)
+            .tcp_reassembly(false)
+            .trace(true)
+            .trace_fout(dir.path().join("c")),
+    )
+    .unwrap();
+    let r = ex.reassembly().unwrap();
+    assert!(r.ipv4.is_some() && r.tcp.is_none());
+}
+
+#[test]
 fn pcap_output_holds_the_frames_as_read() {
     let dir = tempfile::tempdir().unwrap();
     for (order, magic) in [

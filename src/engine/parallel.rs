@@ -26,6 +26,7 @@ use pcapkit_core::{
 };
 use pcapkit_dump::{BlockName, BlockNamer, DumpError, Dumper, Renderer};
 use pcapkit_protocols::{DissectOptions, dissect};
+use pcapkit_reasm::{Facts, Wants};
 
 use crate::error::{Error, Result};
 
@@ -226,6 +227,8 @@ struct FrameOut {
     protocols: Option<String>,
     /// Why its block could not be rendered.
     error: Option<DumpError>,
+    /// What reassembly takes from it, when reassembly is on.
+    facts: Option<Facts>,
 }
 
 /// A worker's results for its share of a batch.
@@ -281,6 +284,8 @@ pub(crate) enum Item<'a> {
         rendered: &'a [u8],
         /// Its protocol chain (when asked for).
         protocols: Option<&'a str>,
+        /// What reassembly takes from it (when reassembly is on).
+        facts: Option<&'a Facts>,
     },
 }
 
@@ -310,13 +315,16 @@ impl std::fmt::Debug for Parallel {
 
 impl Parallel {
     /// Starts `workers` threads. `renderer` is the output's (none with `nofile`);
-    /// `protocols`: whether the caller needs each frame's protocol chain.
+    /// `protocols`: whether the caller needs each frame's protocol chain; `reasm`:
+    /// what reassembly takes from each frame (and whether to dissect again without
+    /// the stop condition for it), taken by the worker that dissects the frame.
     pub(crate) fn new(
         dispatch: Dispatch,
         workers: usize,
         renderer: Option<Renderer>,
         dissect_opts: Arc<DissectOptions>,
         protocols: bool,
+        reasm: Option<(Wants, bool)>,
     ) -> Result<Self> {
         let workers = workers.max(1);
         let (done_tx, done) = crossbeam_channel::unbounded::<Done>();
@@ -343,7 +351,7 @@ impl Parallel {
             let opts = Arc::clone(&dissect_opts);
             let handle = std::thread::Builder::new()
                 .name(format!("pcapkit-worker-{i}"))
-                .spawn(move || work(&rx, &done_tx, renderer, &opts, protocols))
+                .spawn(move || work(&rx, &done_tx, renderer, &opts, protocols, reasm))
                 .map_err(|e| Error::Usage(format!("cannot start worker thread: {e}")))?;
             handles.push(handle);
         }
@@ -473,6 +481,7 @@ impl Parallel {
                     raw: rec.raw(&cur.batch.buf),
                     rendered: out.out.get(range).unwrap_or_default(),
                     protocols: res.protocols.as_deref(),
+                    facts: res.facts.as_ref(),
                 }))
             }
         }
@@ -694,11 +703,12 @@ fn work(
     mut renderer: Option<Renderer>,
     opts: &DissectOptions,
     protocols: bool,
+    reasm: Option<(Wants, bool)>,
 ) {
     for job in rx {
         let (seq, part) = (job.batch.seq, job.part);
         let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            run_job(&job, renderer.as_mut(), opts, protocols)
+            run_job(&job, renderer.as_mut(), opts, protocols, reasm)
         }));
         let result = result.unwrap_or_else(|p| {
             // A fresh renderer: the old one may be mid-block.
@@ -725,6 +735,7 @@ fn run_job(
     mut renderer: Option<&mut Renderer>,
     opts: &DissectOptions,
     protocols: bool,
+    reasm: Option<(Wants, bool)>,
 ) -> PartOut {
     let batch = &job.batch;
     let mut out = Vec::with_capacity(batch.buf.len() * 4);
@@ -743,10 +754,19 @@ fn run_job(
             out.truncate(start);
             error = Some(e);
         }
+        let facts = reasm.map(|(wants, redissect)| {
+            if redissect {
+                let full = dissect(raw.link_type, raw.data, &DissectOptions::default());
+                Facts::of(wants, raw.number, raw.timestamp, &full)
+            } else {
+                Facts::of(wants, raw.number, raw.timestamp, &packet)
+            }
+        });
         frames.push(FrameOut {
             end: out.len(),
             protocols: protocols.then(|| packet.protocols().to_string()),
             error,
+            facts,
         });
     }
     PartOut {

@@ -244,7 +244,10 @@ impl Args {
             .ip(self.ip)
             .ipv4(self.ipv4)
             .ipv6(self.ipv6)
+            // Tracing needs `tcp` (PyPCAPKit's rule) but not the TCP reassembler:
+            // that runs only with --tcp (or --streams).
             .tcp(self.tcp || self.trace.is_some())
+            .tcp_reassembly(self.tcp)
             .strict(!self.no_strict)
             .reasm_store(false)
             .trace(self.trace.is_some())

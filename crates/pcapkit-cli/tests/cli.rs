@@ -500,6 +500,40 @@ fn reassembly_flags_write_jsonl_and_streams() {
     );
 }
 
+#[test]
+fn trace_alone_runs_no_tcp_reassembly() {
+    // --trace needs TCP flows, not TCP reassembly: without --tcp no reassembler runs
+    // (no r.tcp.jsonl), with --tcp it does.
+    let cap = shared("pcapplusplus__three_http_streams.pcap");
+    for with_tcp in [false, true] {
+        let dir = tempfile::tempdir().unwrap();
+        let mut args = vec![
+            cap.as_str(),
+            "--ip",
+            "--nofile",
+            "-o",
+            "r",
+            "--trace",
+            "flows",
+        ];
+        if with_tcp {
+            args.push("--tcp");
+        }
+        let o = run(dir.path(), &args);
+        assert!(o.status.success(), "{}", stderr(&o));
+        assert!(dir.path().join("r.ipv4.jsonl").is_file());
+        let index: serde_json::Value =
+            serde_json::from_slice(&fs::read(dir.path().join("flows/index.json")).unwrap())
+                .unwrap();
+        assert_eq!(index.as_array().unwrap().len(), 3);
+        let tcp = dir.path().join("r.tcp.jsonl");
+        assert_eq!(tcp.is_file(), with_tcp, "{}", stderr(&o));
+        if with_tcp {
+            assert!(fs::read_to_string(&tcp).unwrap().lines().count() > 0);
+        }
+    }
+}
+
 fn shared(name: &str) -> String {
     pcapkit_testdata::shared_captures_dir()
         .join(name)
@@ -511,7 +545,7 @@ fn shared(name: &str) -> String {
 fn trace_writes_one_file_per_connection_and_the_index() {
     let dir = tempfile::tempdir().unwrap();
     let cap = shared("pcapplusplus__three_http_streams.pcap");
-    // --trace implies --tcp and works with --nofile.
+    // --trace works alone (no --tcp) and with --nofile.
     let o = run(
         dir.path(),
         &[

@@ -59,7 +59,7 @@ mod tcp;
 pub use datagram::{Datagram, DatagramId, Flush, Payload, Run};
 pub use ip::{Fragment, IpKey, IpReassembler, IpVersion, ipv4_fragments, ipv6_fragments};
 pub use limits::{Limits, Stats};
-pub use manager::{Protocol, Reassembly};
+pub use manager::{Facts, FragmentBuf, Protocol, Reassembly, SegmentBuf, Wants};
 pub use stream::{Connection, Side, StreamMode, StreamView};
 pub use tcp::{DirKey, Segment, TcpReassembler, segment_in, tcp_segment};
 

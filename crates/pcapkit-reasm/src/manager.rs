@@ -4,10 +4,10 @@ use pcapkit_core::{LinkType, Timestamp};
 use pcapkit_protocols::{DissectOptions, Next, Packet, dissect_next};
 
 use crate::datagram::{Datagram, DatagramId, Payload};
-use crate::ip::{IpReassembler, IpVersion};
+use crate::ip::{Fragment, IpReassembler, IpVersion, ipv4_fragments, ipv6_fragments};
 use crate::limits::{Limits, Stats};
 use crate::stream::StreamView;
-use crate::tcp::{TcpReassembler, segment_in, tcp_segment_with};
+use crate::tcp::{Segment, TcpReassembler, segment_in, tcp_segment_with};
 
 /// A reassembly protocol.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -77,6 +77,42 @@ impl Reassembly {
     /// Whether nothing is enabled.
     pub fn is_empty(&self) -> bool {
         self.ipv4.is_none() && self.ipv6.is_none() && self.tcp.is_none()
+    }
+
+    /// Which inputs [`Reassembly::feed`] takes from a frame: what [`Facts::of`] needs
+    /// to take the same ones on another thread.
+    pub fn wants(&self) -> Wants {
+        Wants {
+            ipv4: self.ipv4.is_some(),
+            ipv6: self.ipv6.is_some(),
+            tcp: self.tcp.is_some(),
+        }
+    }
+
+    /// Feeds what [`Facts::of`] took from a frame: the same as [`Reassembly::feed`]
+    /// with that frame's dissection (the facts must have been taken with
+    /// [`Reassembly::wants`]).
+    pub fn feed_facts(&mut self, facts: &Facts) {
+        let (number, ts) = (facts.number, facts.ts);
+        let lists = [(&mut self.ipv4, &facts.ipv4), (&mut self.ipv6, &facts.ipv6)];
+        for (r, frags) in lists {
+            let Some(r) = r else { continue };
+            let before = r.datagrams().len();
+            for f in frags {
+                r.feed_fragment(f.fragment());
+            }
+            if let Some(tcp) = &mut self.tcp {
+                feed_tcp_datagrams(
+                    tcp,
+                    r.datagrams().get(before..).unwrap_or_default(),
+                    number,
+                    ts,
+                );
+            }
+        }
+        if let (Some(tcp), Some(s)) = (&mut self.tcp, &facts.tcp) {
+            tcp.feed_segment(s.segment());
+        }
     }
 
     /// Feeds one dissected frame to every enabled reassembler.
@@ -156,5 +192,129 @@ fn feed_tcp_datagrams(tcp: &mut TcpReassembler, new: &[Datagram], number: u64, t
         if let Some(s) = segment_in(number, ts, *src, *dst, &p) {
             tcp.feed_segment(s);
         }
+    }
+}
+
+/// Which reassemblers are on (see [`Reassembly::wants`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Wants {
+    /// IPv4 reassembly.
+    pub ipv4: bool,
+    /// IPv6 reassembly.
+    pub ipv6: bool,
+    /// TCP reassembly.
+    pub tcp: bool,
+}
+
+/// A fragment with its bytes owned.
+#[derive(Clone, Debug)]
+pub struct FragmentBuf {
+    number: u64,
+    ts: Timestamp,
+    key: crate::ip::IpKey,
+    offset: u32,
+    more: bool,
+    header: Vec<u8>,
+    data: Vec<u8>,
+    declared_len: usize,
+}
+
+impl FragmentBuf {
+    fn new(f: &Fragment<'_>) -> Self {
+        Self {
+            number: f.number,
+            ts: f.ts,
+            key: f.key,
+            offset: f.offset,
+            more: f.more,
+            header: f.header.to_vec(),
+            data: f.data.to_vec(),
+            declared_len: f.declared_len,
+        }
+    }
+
+    fn fragment(&self) -> Fragment<'_> {
+        Fragment {
+            number: self.number,
+            ts: self.ts,
+            key: self.key,
+            offset: self.offset,
+            more: self.more,
+            header: &self.header,
+            data: &self.data,
+            declared_len: self.declared_len,
+        }
+    }
+}
+
+/// A TCP segment with its bytes owned.
+#[derive(Clone, Debug)]
+pub struct SegmentBuf {
+    seg: Segment<'static>,
+    header: Vec<u8>,
+    data: Vec<u8>,
+}
+
+impl SegmentBuf {
+    fn new(s: &Segment<'_>) -> Self {
+        Self {
+            seg: Segment {
+                header: &[],
+                data: &[],
+                ..*s
+            },
+            header: s.header.to_vec(),
+            data: s.data.to_vec(),
+        }
+    }
+
+    fn segment(&self) -> Segment<'_> {
+        Segment {
+            header: &self.header,
+            data: &self.data,
+            ..self.seg
+        }
+    }
+}
+
+/// What reassembly takes from one dissected frame (fragments, the TCP segment), with
+/// the bytes copied: taken where the frame was dissected (a worker thread) and fed
+/// with [`Reassembly::feed_facts`] elsewhere, so a frame is dissected once.
+#[derive(Clone, Debug, Default)]
+pub struct Facts {
+    number: u64,
+    ts: Timestamp,
+    ipv4: Vec<FragmentBuf>,
+    ipv6: Vec<FragmentBuf>,
+    tcp: Option<SegmentBuf>,
+}
+
+impl Facts {
+    /// The inputs of frame `number` that reassemblers `wants` take.
+    pub fn of(wants: Wants, number: u64, ts: Timestamp, packet: &Packet<'_>) -> Self {
+        let take = |on: bool, it: &mut dyn Iterator<Item = Fragment<'_>>| -> Vec<FragmentBuf> {
+            if on {
+                it.map(|f| FragmentBuf::new(&f)).collect()
+            } else {
+                Vec::new()
+            }
+        };
+        Self {
+            number,
+            ts,
+            ipv4: take(wants.ipv4, &mut ipv4_fragments(number, ts, packet)),
+            ipv6: take(wants.ipv6, &mut ipv6_fragments(number, ts, packet)),
+            tcp: if wants.tcp {
+                tcp_segment_with(number, ts, packet, wants.ipv4, wants.ipv6)
+                    .map(|s| SegmentBuf::new(&s))
+            } else {
+                None
+            },
+        }
+    }
+
+    /// Whether the frame gives reassembly nothing.
+    pub fn is_empty(&self) -> bool {
+        self.ipv4.is_empty() && self.ipv6.is_empty() && self.tcp.is_none()
     }
 }
