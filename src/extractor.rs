@@ -120,17 +120,9 @@ pub struct Extractor {
     done: bool,
     said_not_iterable: bool,
     /// The `pipeline` / `server` machinery, and the output it writes in order.
-    parallel: Option<ParallelRun>,
+    parallel: Option<Parallel>,
     /// The `pyshark` / `dpkt` / `scapy` engine's process.
     external: Option<External>,
-}
-
-/// A multi-threaded extraction: the workers, and the dumper their blocks go to.
-struct ParallelRun {
-    engine: Parallel,
-    dumper: Option<Dumper>,
-    /// PCAP output was told about the input.
-    hinted: bool,
 }
 
 impl std::fmt::Debug for Extractor {
@@ -340,20 +332,14 @@ impl Extractor {
                 } else {
                     Dispatch::Batch
                 };
-                let dumper = dumpers.pop();
-                let run = Parallel::new(
+                Some(Parallel::new(
                     dispatch,
                     threads,
-                    dumper.as_ref().map(Dumper::renderer),
+                    dumpers.pop(),
                     Arc::clone(&dissect),
                     opts.store || !opts.auto,
                     reasm.as_ref().map(crate::reasm::ReasmSink::wants),
-                )?;
-                Some(ParallelRun {
-                    engine: run,
-                    dumper,
-                    hinted: false,
-                })
+                )?)
             }
             _ => None,
         };
@@ -437,11 +423,8 @@ impl Extractor {
             Some(r) => r.finish(),
             None => Ok(()),
         };
-        if let Some(ParallelRun {
-            dumper: Some(d), ..
-        }) = &mut self.parallel
-        {
-            let r = d.finish().map_err(Error::from);
+        if let Some(p) = &mut self.parallel {
+            let r = p.finish();
             if first.is_ok() {
                 first = r;
             }
@@ -597,12 +580,9 @@ impl Extractor {
         else {
             return Ok(Step::End);
         };
-        let Some(item) = run.engine.next(reader, input)? else {
+        let Some(item) = run.next(reader, input)? else {
             return Ok(Step::End);
         };
-        if let Some(dumper) = &mut run.dumper {
-            Parallel::write(dumper, &mut run.hinted, &item)?;
-        }
         match item {
             Item::Block { header: update, .. } => {
                 if let Some(update) = update {

@@ -11,7 +11,13 @@
 //!   without an IP header to worker 0), so per-connection state stays on one thread.
 //!
 //! At most `4 × threads` batches are in flight, so memory stays bounded whatever the
-//! capture size.
+//! capture size. Batch buffers and the workers' output buffers are recycled (they
+//! return to the calling thread with the results), so the steady state allocates
+//! nothing per batch. With `pipeline` the calling thread is one of the `threads`: it
+//! starts `threads - 1` workers and runs jobs itself while it waits for the next
+//! batch to write. Rendered blocks are written straight from the workers' buffers
+//! (vectored writes, [`Dumper::write_rendered_many`]), not copied into the output
+//! buffer first.
 
 use std::collections::VecDeque;
 use std::ops::Range;
@@ -204,18 +210,20 @@ enum Entry {
 }
 
 /// Records read together, shared with the workers.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 struct Batch {
     seq: u64,
     buf: Vec<u8>,
     entries: Vec<Entry>,
 }
 
-/// A worker's share of a batch: the indices of its frames in `entries`.
+/// A worker's share of a batch: the indices of its frames in `entries`, and the
+/// (recycled) buffers to leave its results in.
 struct Job {
     batch: Arc<Batch>,
     part: usize,
     frames: Vec<usize>,
+    out: PartOut,
 }
 
 /// A frame as a worker left it.
@@ -267,12 +275,6 @@ struct Current {
 pub(crate) enum Item<'a> {
     /// A non-frame record.
     Block {
-        /// Its block name.
-        name: BlockName,
-        /// Its rendered block (for the dumper).
-        rendered: &'a [u8],
-        /// What PCAP output learns from it.
-        hint: Option<(LinkType, u32, bool)>,
         /// What it changes in the capture header.
         header: Option<&'a HeaderUpdate>,
     },
@@ -280,8 +282,6 @@ pub(crate) enum Item<'a> {
     Frame {
         /// The frame.
         raw: RawFrame<'a>,
-        /// Its rendered block.
-        rendered: &'a [u8],
         /// Its protocol chain (when asked for).
         protocols: Option<&'a str>,
         /// What reassembly takes from it (when reassembly is on).
@@ -289,19 +289,53 @@ pub(crate) enum Item<'a> {
     },
 }
 
-/// The `pipeline` / `server` machinery of one extraction.
+/// A block of the batch being written whose writing is deferred until the batch is
+/// done, so that the batch's blocks go out in one vectored write.
+#[derive(Clone, Copy, Debug)]
+enum Pending {
+    /// A non-frame record: its entry.
+    Block(usize),
+    /// A frame: its part and its block's range in that part's output.
+    Frame(usize, usize, usize),
+}
+
+/// The settings every job runs with.
+#[derive(Clone)]
+struct JobCtx {
+    opts: Arc<DissectOptions>,
+    protocols: bool,
+    reasm: Option<(Wants, bool)>,
+}
+
+/// The `pipeline` / `server` machinery of one extraction, and the output it writes in
+/// frame order.
 pub(crate) struct Parallel {
     dispatch: Dispatch,
     workers: usize,
     renderer: Option<Renderer>,
     names: BlockNamer,
     jobs: Vec<Sender<Job>>,
+    /// `pipeline`: the job queue, from which the calling thread runs jobs itself
+    /// while it waits.
+    steal: Option<Receiver<Job>>,
+    ctx: JobCtx,
     done: Receiver<Done>,
     handles: Vec<JoinHandle<()>>,
     window: VecDeque<Slot>,
     current: Option<Current>,
     next_seq: u64,
     eof: bool,
+    /// Buffers of written batches, for the next ones.
+    spare_batches: Vec<Batch>,
+    spare_parts: Vec<PartOut>,
+    /// The output (none with `nofile`).
+    dumper: Option<Dumper>,
+    /// PCAP output was told about the input.
+    hinted: bool,
+    /// Whether blocks are written a batch at a time (one document: not PCAP output,
+    /// not `files`).
+    defer: bool,
+    pending: Vec<Pending>,
 }
 
 impl std::fmt::Debug for Parallel {
@@ -314,27 +348,37 @@ impl std::fmt::Debug for Parallel {
 }
 
 impl Parallel {
-    /// Starts `workers` threads. `renderer` is the output's (none with `nofile`);
-    /// `protocols`: whether the caller needs each frame's protocol chain; `reasm`:
-    /// what reassembly takes from each frame (and whether to dissect again without
-    /// the stop condition for it), taken by the worker that dissects the frame.
+    /// Starts the worker threads (`threads` of them for `server`; `threads - 1` for
+    /// `pipeline`, whose calling thread runs jobs too). `dumper` is the output (none
+    /// with `nofile`); `protocols`: whether the caller needs each frame's protocol
+    /// chain; `reasm`: what reassembly takes from each frame (and whether to dissect
+    /// again without the stop condition for it), taken by the worker that dissects
+    /// the frame.
     pub(crate) fn new(
         dispatch: Dispatch,
-        workers: usize,
-        renderer: Option<Renderer>,
+        threads: usize,
+        dumper: Option<Dumper>,
         dissect_opts: Arc<DissectOptions>,
         protocols: bool,
         reasm: Option<(Wants, bool)>,
     ) -> Result<Self> {
-        let workers = workers.max(1);
+        let workers = threads.max(1);
+        let renderer = dumper.as_ref().map(Dumper::renderer);
+        let ctx = JobCtx {
+            opts: dissect_opts,
+            protocols,
+            reasm,
+        };
         let (done_tx, done) = crossbeam_channel::unbounded::<Done>();
         let mut jobs = Vec::new();
         let mut receivers = Vec::new();
+        let mut steal = None;
         match dispatch {
             Dispatch::Batch => {
                 let (tx, rx) = crossbeam_channel::unbounded::<Job>();
                 jobs.push(tx);
-                receivers.extend(std::iter::repeat_n(rx, workers));
+                receivers.extend(std::iter::repeat_n(rx.clone(), workers - 1));
+                steal = Some(rx);
             }
             Dispatch::Flow => {
                 for _ in 0..workers {
@@ -348,29 +392,39 @@ impl Parallel {
         for (i, rx) in receivers.into_iter().enumerate() {
             let done_tx = done_tx.clone();
             let renderer = renderer.clone();
-            let opts = Arc::clone(&dissect_opts);
+            let ctx = ctx.clone();
             let handle = std::thread::Builder::new()
                 .name(format!("pcapkit-worker-{i}"))
-                .spawn(move || work(&rx, &done_tx, renderer, &opts, protocols, reasm))
+                .spawn(move || work(&rx, &done_tx, renderer, &ctx))
                 .map_err(|e| Error::Usage(format!("cannot start worker thread: {e}")))?;
             handles.push(handle);
         }
+        let defer = dumper.as_ref().is_some_and(Dumper::writes_many);
         Ok(Self {
             dispatch,
             workers,
             renderer,
             names: BlockNamer::default(),
             jobs,
+            steal,
+            ctx,
             done,
             handles,
             window: VecDeque::new(),
             current: None,
             next_seq: 0,
             eof: false,
+            spare_batches: Vec::new(),
+            spare_parts: Vec::new(),
+            dumper,
+            hinted: false,
+            defer,
+            pending: Vec::new(),
         })
     }
 
-    /// The next record in file order, reading ahead and waiting for workers as needed;
+    /// The next record in file order, written to the output (or queued to be written
+    /// with the rest of its batch), reading ahead and waiting for workers as needed;
     /// `None` at the end of the input.
     pub(crate) fn next(
         &mut self,
@@ -385,24 +439,13 @@ impl Parallel {
             {
                 break;
             }
-            self.current = None;
+            self.retire()?;
             self.fill(reader, input)?;
             if self.window.is_empty() {
                 return Ok(None);
             }
             while self.window.front().is_some_and(|s| s.missing > 0) {
-                let Ok(done) = self.done.recv() else {
-                    return Err(Error::Usage("the worker threads stopped".into()));
-                };
-                let first = self.window.front().map_or(0, |s| s.batch.seq);
-                let idx = usize::try_from(done.seq.wrapping_sub(first)).unwrap_or(usize::MAX);
-                if let Some(slot) = self.window.get_mut(idx)
-                    && let Some(p) = slot.parts.get_mut(done.part)
-                    && p.is_none()
-                {
-                    *p = Some(done.result);
-                    slot.missing -= 1;
-                }
+                self.wait_step(reader, input)?;
             }
             let Some(slot) = self.window.pop_front() else {
                 return Ok(None);
@@ -429,18 +472,31 @@ impl Parallel {
         };
         let i = cur.at;
         cur.at += 1;
-        if matches!(
-            cur.batch.entries.get(i),
+        let failed = match cur.batch.entries.get(i) {
             Some(
                 Entry::Error(_)
-                    | Entry::Block {
-                        rendered: Err(_),
-                        ..
-                    }
-            )
-        ) {
+                | Entry::Block {
+                    rendered: Err(_), ..
+                },
+            ) => true,
+            Some(Entry::Frame(rec)) => cur
+                .cursor
+                .get(rec.part)
+                .and_then(|(k, _)| cur.parts.get(rec.part)?.frames.get(*k))
+                .is_some_and(|f| f.error.is_some()),
+            _ => false,
+        };
+        if failed {
+            // What came before goes out first, as with the default engine.
+            self.flush()?;
+            let Some(cur) = self.current.as_mut() else {
+                return Ok(None);
+            };
             return Err(take_error(cur, i));
         }
+        let Some(cur) = self.current.as_mut() else {
+            return Ok(None);
+        };
         let Some(entry) = cur.batch.entries.get(i) else {
             return Ok(None);
         };
@@ -454,32 +510,48 @@ impl Parallel {
                 rendered: Ok(bytes),
                 hint,
                 header,
-            } => Ok(Some(Item::Block {
-                name: *name,
-                rendered: bytes,
-                hint: *hint,
-                header: header.as_ref(),
-            })),
+            } => {
+                if let Some(dumper) = &mut self.dumper {
+                    if let Some((link, snaplen, ns)) = hint
+                        && !self.hinted
+                    {
+                        dumper.set_input(*link, *snaplen, *ns);
+                        self.hinted = true;
+                    }
+                    if self.defer {
+                        self.pending.push(Pending::Block(i));
+                    } else {
+                        dumper.write_rendered(name, None, bytes)?;
+                    }
+                }
+                Ok(Some(Item::Block {
+                    header: header.as_ref(),
+                }))
+            }
             Entry::Frame(rec) => {
                 let part = rec.part;
-                let (Some(out), Some((k, start))) =
-                    (cur.parts.get_mut(part), cur.cursor.get_mut(part))
+                let (Some(out), Some((k, start))) = (cur.parts.get(part), cur.cursor.get_mut(part))
                 else {
                     return Err(Error::Usage("a worker lost a frame".into()));
                 };
-                let Some(res) = out.frames.get_mut(*k) else {
+                let Some(res) = out.frames.get(*k) else {
                     return Err(Error::Usage("a worker lost a frame".into()));
                 };
                 let range: Range<usize> = *start..res.end;
                 *k += 1;
                 *start = res.end;
-                if let Some(e) = res.error.take() {
-                    return Err(Error::Output(e));
+                let raw = rec.raw(&cur.batch.buf);
+                if let Some(dumper) = &mut self.dumper {
+                    if self.defer {
+                        self.pending
+                            .push(Pending::Frame(part, range.start, range.end));
+                    } else {
+                        let block = out.out.get(range).unwrap_or_default();
+                        dumper.write_rendered(&BlockName::Frame(raw.number), Some(&raw), block)?;
+                    }
                 }
-                let res = &*res;
                 Ok(Some(Item::Frame {
-                    raw: rec.raw(&cur.batch.buf),
-                    rendered: out.out.get(range).unwrap_or_default(),
+                    raw,
                     protocols: res.protocols.as_deref(),
                     facts: res.facts.as_ref(),
                 }))
@@ -487,9 +559,130 @@ impl Parallel {
         }
     }
 
+    /// One step of waiting for the batch to write next: files finished work, or
+    /// (`pipeline`) runs a job here, or reads ahead; else blocks until a worker is done.
+    fn wait_step(&mut self, reader: &mut Reader, input: &std::path::Path) -> Result<()> {
+        if let Ok(done) = self.done.try_recv() {
+            self.accept(done);
+            return Ok(());
+        }
+        if let Some(rx) = &self.steal {
+            // Leave a job in the queue for a worker that finishes, unless there is
+            // none: read ahead first (up to twice the usual window).
+            let queued = rx.len();
+            let ahead = 2 * self.workers * IN_FLIGHT_PER_WORKER;
+            let read_ahead = !self.eof && self.window.len() < ahead;
+            if queued > 1 || (queued == 1 && (self.handles.is_empty() || !read_ahead)) {
+                if let Ok(job) = rx.try_recv() {
+                    let done = process(job, &mut self.renderer, &self.ctx);
+                    self.accept(done);
+                }
+                return Ok(());
+            }
+            if read_ahead {
+                return self.fill_to(reader, input, self.window.len() + 1);
+            }
+        }
+        let Ok(done) = self.done.recv() else {
+            return Err(Error::Usage("the worker threads stopped".into()));
+        };
+        self.accept(done);
+        Ok(())
+    }
+
+    /// Files a worker's results with its batch.
+    fn accept(&mut self, done: Done) {
+        let first = self.window.front().map_or(0, |s| s.batch.seq);
+        let idx = usize::try_from(done.seq.wrapping_sub(first)).unwrap_or(usize::MAX);
+        if let Some(slot) = self.window.get_mut(idx)
+            && let Some(p) = slot.parts.get_mut(done.part)
+            && p.is_none()
+        {
+            *p = Some(done.result);
+            slot.missing -= 1;
+        }
+    }
+
+    /// Writes the deferred blocks of the batch being written.
+    fn flush(&mut self) -> Result<()> {
+        if self.pending.is_empty() {
+            return Ok(());
+        }
+        let (Some(cur), Some(dumper)) = (&self.current, &mut self.dumper) else {
+            self.pending.clear();
+            return Ok(());
+        };
+        let blocks: Vec<&[u8]> = self
+            .pending
+            .iter()
+            .map(|p| match *p {
+                Pending::Block(i) => match cur.batch.entries.get(i) {
+                    Some(Entry::Block {
+                        rendered: Ok(bytes),
+                        ..
+                    }) => bytes.as_slice(),
+                    _ => &[],
+                },
+                Pending::Frame(part, start, end) => cur
+                    .parts
+                    .get(part)
+                    .and_then(|p| p.out.get(start..end))
+                    .unwrap_or_default(),
+            })
+            .collect();
+        let result = dumper.write_rendered_many(&blocks);
+        self.pending.clear();
+        result?;
+        Ok(())
+    }
+
+    /// Done with the batch being written: writes what is deferred, keeps its buffers.
+    fn retire(&mut self) -> Result<()> {
+        self.flush()?;
+        let Some(cur) = self.current.take() else {
+            return Ok(());
+        };
+        let keep = self.workers * IN_FLIGHT_PER_WORKER + 2;
+        if let Ok(mut batch) = Arc::try_unwrap(cur.batch)
+            && self.spare_batches.len() < keep
+        {
+            batch.buf.clear();
+            batch.entries.clear();
+            self.spare_batches.push(batch);
+        }
+        for mut part in cur.parts {
+            if self.spare_parts.len() >= keep * self.jobs_per_batch() {
+                break;
+            }
+            part.out.clear();
+            part.frames.clear();
+            self.spare_parts.push(part);
+        }
+        Ok(())
+    }
+
+    /// Writes what is left and closes the output. Idempotent.
+    pub(crate) fn finish(&mut self) -> Result<()> {
+        let flushed = self.flush();
+        let finished = match &mut self.dumper {
+            Some(d) => d.finish().map_err(Error::from),
+            None => Ok(()),
+        };
+        flushed.and(finished)
+    }
+
     /// Reads batches and hands them out until enough are in flight or the input ends.
     fn fill(&mut self, reader: &mut Reader, input: &std::path::Path) -> Result<()> {
-        let limit = self.workers * IN_FLIGHT_PER_WORKER;
+        self.fill_to(reader, input, self.workers * IN_FLIGHT_PER_WORKER)
+    }
+
+    /// [`Parallel::fill`] up to `limit` batches in flight.
+    fn fill_to(
+        &mut self,
+        reader: &mut Reader,
+        input: &std::path::Path,
+        limit: usize,
+    ) -> Result<()> {
         while !self.eof && self.window.len() < limit {
             let batch = self.read_batch(reader, input);
             let batch = Arc::new(batch);
@@ -516,6 +709,7 @@ impl Parallel {
                     batch: Arc::clone(&batch),
                     part,
                     frames,
+                    out: self.spare_parts.pop().unwrap_or_default(),
                 };
                 if tx.is_none_or(|tx| tx.send(job).is_err()) {
                     return Err(Error::Usage("the worker threads stopped".into()));
@@ -543,8 +737,11 @@ impl Parallel {
     fn read_batch(&mut self, reader: &mut Reader, input: &std::path::Path) -> Batch {
         let seq = self.next_seq;
         self.next_seq += 1;
-        let mut buf = Vec::new();
-        let mut entries = Vec::new();
+        let Batch {
+            mut buf,
+            mut entries,
+            ..
+        } = self.spare_batches.pop().unwrap_or_default();
         let mut frames = 0;
         while frames < BATCH_FRAMES && buf.len() < BATCH_BYTES {
             let record = match reader.next_record() {
@@ -633,39 +830,25 @@ impl Parallel {
         }
         Ok(out)
     }
-
-    /// Writes an item to the dumper (helper shared by the Extractor).
-    pub(crate) fn write(
-        dumper: &mut Dumper,
-        hinted: &mut bool,
-        item: &Item<'_>,
-    ) -> std::result::Result<(), DumpError> {
-        match item {
-            Item::Block {
-                name,
-                rendered,
-                hint,
-                ..
-            } => {
-                if let Some((link, snaplen, ns)) = hint
-                    && !*hinted
-                {
-                    dumper.set_input(*link, *snaplen, *ns);
-                    *hinted = true;
-                }
-                dumper.write_rendered(name, None, rendered)
-            }
-            Item::Frame { raw, rendered, .. } => {
-                dumper.write_rendered(&BlockName::Frame(raw.number), Some(raw), rendered)
-            }
-        }
-    }
 }
 
-/// Moves the error at entry `i` (a reader error, or a block that could not be
+/// Moves the error at entry `i` (a reader error, a block or frame that could not be
 /// rendered) out of the batch. Workers drop their share of a batch before reporting,
 /// so the batch being written is ours alone.
 fn take_error(cur: &mut Current, i: usize) -> Error {
+    if let Some(Entry::Frame(rec)) = cur.batch.entries.get(i) {
+        let part = rec.part;
+        let k = cur.cursor.get(part).map_or(0, |c| c.0);
+        return match cur
+            .parts
+            .get_mut(part)
+            .and_then(|p| p.frames.get_mut(k))
+            .and_then(|f| f.error.take())
+        {
+            Some(e) => Error::Output(e),
+            None => Error::Usage("a worker lost a frame".into()),
+        };
+    }
     if let Some(batch) = Arc::get_mut(&mut cur.batch)
         && let Some(entry) = batch.entries.get_mut(i)
     {
@@ -688,6 +871,8 @@ fn take_error(cur: &mut Current, i: usize) -> Error {
 
 impl Drop for Parallel {
     fn drop(&mut self) {
+        // As a dropped Dumper does, the blocks already processed go out.
+        let _ = self.flush();
         self.jobs.clear();
         self.window.clear();
         for h in self.handles.drain(..) {
@@ -697,49 +882,51 @@ impl Drop for Parallel {
 }
 
 /// A worker: dissects and renders its frames of each job.
-fn work(
-    rx: &Receiver<Job>,
-    done: &Sender<Done>,
-    mut renderer: Option<Renderer>,
-    opts: &DissectOptions,
-    protocols: bool,
-    reasm: Option<(Wants, bool)>,
-) {
+fn work(rx: &Receiver<Job>, done: &Sender<Done>, mut renderer: Option<Renderer>, ctx: &JobCtx) {
     for job in rx {
-        let (seq, part) = (job.batch.seq, job.part);
-        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            run_job(&job, renderer.as_mut(), opts, protocols, reasm)
-        }));
-        let result = result.unwrap_or_else(|p| {
-            // A fresh renderer: the old one may be mid-block.
-            renderer = renderer.clone();
-            PartOut {
-                panic: Some(
-                    p.downcast_ref::<&str>()
-                        .map(|s| (*s).to_owned())
-                        .or_else(|| p.downcast_ref::<String>().cloned())
-                        .unwrap_or_else(|| "panic".to_owned()),
-                ),
-                ..PartOut::default()
-            }
-        });
-        drop(job);
-        if done.send(Done { seq, part, result }).is_err() {
+        if done.send(process(job, &mut renderer, ctx)).is_err() {
             return;
         }
     }
 }
 
-fn run_job(
-    job: &Job,
-    mut renderer: Option<&mut Renderer>,
-    opts: &DissectOptions,
-    protocols: bool,
-    reasm: Option<(Wants, bool)>,
-) -> PartOut {
+/// Runs a job (on a worker, or on the calling thread); a panic becomes an error
+/// result.
+fn process(mut job: Job, renderer: &mut Option<Renderer>, ctx: &JobCtx) -> Done {
+    let (seq, part) = (job.batch.seq, job.part);
+    let mut out = std::mem::take(&mut job.out);
+    out.out.clear();
+    out.frames.clear();
+    out.panic = None;
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        run_job(&job, &mut out, renderer.as_mut(), ctx);
+    }));
+    if let Err(p) = result {
+        // A fresh renderer: the old one may be mid-block.
+        *renderer = renderer.clone();
+        out = PartOut {
+            panic: Some(
+                p.downcast_ref::<&str>()
+                    .map(|s| (*s).to_owned())
+                    .or_else(|| p.downcast_ref::<String>().cloned())
+                    .unwrap_or_else(|| "panic".to_owned()),
+            ),
+            ..PartOut::default()
+        };
+    }
+    // The batch is the calling thread's alone again once every job has dropped it.
+    drop(job);
+    Done {
+        seq,
+        part,
+        result: out,
+    }
+}
+
+fn run_job(job: &Job, result: &mut PartOut, mut renderer: Option<&mut Renderer>, ctx: &JobCtx) {
     let batch = &job.batch;
-    let mut out = Vec::with_capacity(batch.buf.len() * 4);
-    let mut frames = Vec::with_capacity(job.frames.len());
+    let opts = &*ctx.opts;
+    let out = &mut result.out;
     for &i in &job.frames {
         let Some(Entry::Frame(rec)) = batch.entries.get(i) else {
             continue;
@@ -749,12 +936,12 @@ fn run_job(
         let start = out.len();
         let mut error = None;
         if let Some(r) = renderer.as_deref_mut()
-            && let Err(e) = r.render_frame(&mut out, &raw, &packet)
+            && let Err(e) = r.render_frame(out, &raw, &packet)
         {
             out.truncate(start);
             error = Some(e);
         }
-        let facts = reasm.map(|(wants, redissect)| {
+        let facts = ctx.reasm.map(|(wants, redissect)| {
             if redissect {
                 let full = dissect(raw.link_type, raw.data, &DissectOptions::default());
                 Facts::of(wants, raw.number, raw.timestamp, &full)
@@ -762,16 +949,11 @@ fn run_job(
                 Facts::of(wants, raw.number, raw.timestamp, &packet)
             }
         });
-        frames.push(FrameOut {
+        result.frames.push(FrameOut {
             end: out.len(),
-            protocols: protocols.then(|| packet.protocols().to_string()),
+            protocols: ctx.protocols.then(|| packet.protocols().to_string()),
             error,
             facts,
         });
-    }
-    PartOut {
-        out,
-        frames,
-        panic: None,
     }
 }
