@@ -38,9 +38,9 @@ use crate::error::{Error, Result};
 
 use super::flow::flow_hash;
 
-/// Frames per batch (at most).
+/// Frames per batch (at most; times the workers for `server`).
 const BATCH_FRAMES: usize = 256;
-/// Frame bytes per batch (about).
+/// Frame bytes per batch (about; times the workers for `server`).
 const BATCH_BYTES: usize = 1 << 20;
 /// Batches in flight per worker.
 const IN_FLIGHT_PER_WORKER: usize = 4;
@@ -570,7 +570,7 @@ impl Parallel {
             // Leave a job in the queue for a worker that finishes, unless there is
             // none: read ahead first (up to twice the usual window).
             let queued = rx.len();
-            let ahead = 2 * self.workers * IN_FLIGHT_PER_WORKER;
+            let ahead = 2 * self.window_size();
             let read_ahead = !self.eof && self.window.len() < ahead;
             if queued > 1 || (queued == 1 && (self.handles.is_empty() || !read_ahead)) {
                 if let Ok(job) = rx.try_recv() {
@@ -642,7 +642,7 @@ impl Parallel {
         let Some(cur) = self.current.take() else {
             return Ok(());
         };
-        let keep = self.workers * IN_FLIGHT_PER_WORKER + 2;
+        let keep = self.window_size() * 2 + 2;
         if let Ok(mut batch) = Arc::try_unwrap(cur.batch)
             && self.spare_batches.len() < keep
         {
@@ -673,7 +673,15 @@ impl Parallel {
 
     /// Reads batches and hands them out until enough are in flight or the input ends.
     fn fill(&mut self, reader: &mut Reader, input: &std::path::Path) -> Result<()> {
-        self.fill_to(reader, input, self.workers * IN_FLIGHT_PER_WORKER)
+        self.fill_to(reader, input, self.window_size())
+    }
+
+    /// Batches in flight: [`IN_FLIGHT_PER_WORKER`] jobs per worker.
+    fn window_size(&self) -> usize {
+        match self.dispatch {
+            Dispatch::Batch => self.workers * IN_FLIGHT_PER_WORKER,
+            Dispatch::Flow => IN_FLIGHT_PER_WORKER,
+        }
     }
 
     /// [`Parallel::fill`] up to `limit` batches in flight.
@@ -743,7 +751,10 @@ impl Parallel {
             ..
         } = self.spare_batches.pop().unwrap_or_default();
         let mut frames = 0;
-        while frames < BATCH_FRAMES && buf.len() < BATCH_BYTES {
+        // server splits a batch among the workers: larger batches keep its jobs the
+        // size of pipeline's.
+        let scale = self.jobs_per_batch();
+        while frames < BATCH_FRAMES * scale && buf.len() < BATCH_BYTES * scale {
             let record = match reader.next_record() {
                 Ok(Some(r)) => r,
                 Ok(None) => {
