@@ -33,6 +33,7 @@ use pcapkit_core::{
 use pcapkit_dump::{BlockName, BlockNamer, DumpError, Dumper, Renderer};
 use pcapkit_protocols::{DissectOptions, dissect};
 use pcapkit_reasm::{Facts, Wants};
+use pcapkit_trace::{FlowRecord, Segment as TraceSegment, TraceError, TraceOptions, Tracer};
 
 use crate::error::{Error, Result};
 
@@ -237,6 +238,8 @@ struct FrameOut {
     error: Option<DumpError>,
     /// What reassembly takes from it, when reassembly is on.
     facts: Option<Facts>,
+    /// `server` tracing: the worker's tracer failed on this frame.
+    trace_error: Option<Box<TraceError>>,
 }
 
 /// A worker's results for its share of a batch.
@@ -286,6 +289,8 @@ pub(crate) enum Item<'a> {
         protocols: Option<&'a str>,
         /// What reassembly takes from it (when reassembly is on).
         facts: Option<&'a Facts>,
+        /// `server` tracing: the worker's tracer failed on it.
+        trace_error: Option<Box<TraceError>>,
     },
 }
 
@@ -305,6 +310,25 @@ struct JobCtx {
     opts: Arc<DissectOptions>,
     protocols: bool,
     reasm: Option<(Wants, bool)>,
+    /// Tracing must dissect again without the stop condition when it hid TCP.
+    trace_full: bool,
+}
+
+/// `server` tracing: each worker traces the flows dispatched to it; the index is
+/// merged on the calling thread.
+#[derive(Debug)]
+pub(crate) struct ShardedTrace {
+    /// One tracer per worker (made with `write_index` off).
+    pub(crate) tracers: Vec<Tracer>,
+    /// Where the merged `index.json` / `index.csv` go.
+    pub(crate) dir: std::path::PathBuf,
+    /// Dissect again without the stop condition when it hid TCP.
+    pub(crate) full: bool,
+    /// The tracing options as given, and the input file: if the extraction stops
+    /// before the end, the workers (which read ahead) have traced frames `default`
+    /// would not have, so the trace is done again from the file up to where it
+    /// stopped.
+    pub(crate) replay: (TraceOptions, Option<std::path::PathBuf>),
 }
 
 /// The `pipeline` / `server` machinery of one extraction, and the output it writes in
@@ -320,7 +344,18 @@ pub(crate) struct Parallel {
     steal: Option<Receiver<Job>>,
     ctx: JobCtx,
     done: Receiver<Done>,
-    handles: Vec<JoinHandle<()>>,
+    handles: Vec<JoinHandle<Option<Tracer>>>,
+    /// `server` tracing: the index directory, and the merged index once finished.
+    trace_dir: Option<std::path::PathBuf>,
+    /// `server`: dispatch IP by address pair (see [`flow_hash`]).
+    pairs: bool,
+    trace_index: Option<Vec<FlowRecord>>,
+    trace_replay: Option<(TraceOptions, Option<std::path::PathBuf>)>,
+    /// Per worker: the first frame of each flow it traced (once finished).
+    trace_shards: Vec<Vec<u64>>,
+    /// The last frame handed out, and whether the input was read to its end.
+    handed: u64,
+    ended: bool,
     window: VecDeque<Slot>,
     current: Option<Current>,
     next_seq: u64,
@@ -353,7 +388,7 @@ impl Parallel {
     /// with `nofile`); `protocols`: whether the caller needs each frame's protocol
     /// chain; `reasm`: what reassembly takes from each frame (and whether to dissect
     /// again without the stop condition for it), taken by the worker that dissects
-    /// the frame.
+    /// the frame; `trace`: `server`'s tracers, one per worker.
     pub(crate) fn new(
         dispatch: Dispatch,
         threads: usize,
@@ -361,13 +396,21 @@ impl Parallel {
         dissect_opts: Arc<DissectOptions>,
         protocols: bool,
         reasm: Option<(Wants, bool)>,
+        trace: Option<ShardedTrace>,
     ) -> Result<Self> {
         let workers = threads.max(1);
         let renderer = dumper.as_ref().map(Dumper::renderer);
+        let (mut tracers, trace_dir, trace_full, trace_replay) = match trace {
+            Some(t) if dispatch == Dispatch::Flow => {
+                (t.tracers, Some(t.dir), t.full, Some(t.replay))
+            }
+            _ => (Vec::new(), None, false, None),
+        };
         let ctx = JobCtx {
             opts: dissect_opts,
             protocols,
             reasm,
+            trace_full,
         };
         let (done_tx, done) = crossbeam_channel::unbounded::<Done>();
         let mut jobs = Vec::new();
@@ -389,13 +432,15 @@ impl Parallel {
             }
         }
         let mut handles = Vec::new();
+        tracers.reverse();
         for (i, rx) in receivers.into_iter().enumerate() {
             let done_tx = done_tx.clone();
             let renderer = renderer.clone();
             let ctx = ctx.clone();
+            let tracer = tracers.pop();
             let handle = std::thread::Builder::new()
                 .name(format!("pcapkit-worker-{i}"))
-                .spawn(move || work(&rx, &done_tx, renderer, &ctx))
+                .spawn(move || work(&rx, &done_tx, renderer, &ctx, tracer))
                 .map_err(|e| Error::Usage(format!("cannot start worker thread: {e}")))?;
             handles.push(handle);
         }
@@ -410,6 +455,13 @@ impl Parallel {
             ctx,
             done,
             handles,
+            pairs: trace_dir.is_some(),
+            trace_dir,
+            trace_index: None,
+            trace_replay,
+            trace_shards: Vec::new(),
+            handed: 0,
+            ended: false,
             window: VecDeque::new(),
             current: None,
             next_seq: 0,
@@ -442,6 +494,7 @@ impl Parallel {
             self.retire()?;
             self.fill(reader, input)?;
             if self.window.is_empty() {
+                self.ended = true;
                 return Ok(None);
             }
             while self.window.front().is_some_and(|s| s.missing > 0) {
@@ -530,13 +583,16 @@ impl Parallel {
             }
             Entry::Frame(rec) => {
                 let part = rec.part;
-                let (Some(out), Some((k, start))) = (cur.parts.get(part), cur.cursor.get_mut(part))
+                let (Some(out), Some((k, start))) =
+                    (cur.parts.get_mut(part), cur.cursor.get_mut(part))
                 else {
                     return Err(Error::Usage("a worker lost a frame".into()));
                 };
-                let Some(res) = out.frames.get(*k) else {
+                let Some(res) = out.frames.get_mut(*k) else {
                     return Err(Error::Usage("a worker lost a frame".into()));
                 };
+                let trace_error = res.trace_error.take();
+                self.handed = rec.number;
                 let range: Range<usize> = *start..res.end;
                 *k += 1;
                 *start = res.end;
@@ -554,6 +610,7 @@ impl Parallel {
                     raw,
                     protocols: res.protocols.as_deref(),
                     facts: res.facts.as_ref(),
+                    trace_error,
                 }))
             }
         }
@@ -574,7 +631,7 @@ impl Parallel {
             let read_ahead = !self.eof && self.window.len() < ahead;
             if queued > 1 || (queued == 1 && (self.handles.is_empty() || !read_ahead)) {
                 if let Ok(job) = rx.try_recv() {
-                    let done = process(job, &mut self.renderer, &self.ctx);
+                    let done = process(job, &mut self.renderer, &self.ctx, None, &mut false);
                     self.accept(done);
                 }
                 return Ok(());
@@ -661,14 +718,79 @@ impl Parallel {
         Ok(())
     }
 
-    /// Writes what is left and closes the output. Idempotent.
-    pub(crate) fn finish(&mut self) -> Result<()> {
+    /// Writes what is left and closes the output; with `server` tracing, stops the
+    /// workers, closes their flow files and writes the merged index. Idempotent.
+    /// `traced`: the last frame whose tracing `default` would have done (or
+    /// attempted, when tracing failed on it).
+    pub(crate) fn finish(&mut self, traced: u64) -> Result<()> {
         let flushed = self.flush();
         let finished = match &mut self.dumper {
             Some(d) => d.finish().map_err(Error::from),
             None => Ok(()),
         };
-        flushed.and(finished)
+        let traced = self.finish_trace(traced);
+        flushed.and(finished).and(traced)
+    }
+
+    /// `server` tracing: the workers' tracers finished, their flows merged in order of
+    /// first frame and numbered as one tracer would, the index written.
+    fn finish_trace(&mut self, traced: u64) -> Result<()> {
+        let Some(dir) = self.trace_dir.take() else {
+            return Ok(());
+        };
+        self.jobs.clear();
+        self.window.clear();
+        let mut first = Ok(());
+        let mut shards = Vec::new();
+        for h in self.handles.drain(..) {
+            let Ok(Some(mut tracer)) = h.join() else {
+                continue;
+            };
+            match tracer.finish() {
+                Ok(records) => shards.push(records),
+                Err(e) => {
+                    if first.is_ok() {
+                        first = Err(Error::Trace(e));
+                    }
+                }
+            }
+        }
+        if !self.ended
+            && let Some((opts, Some(input))) = self.trace_replay.take()
+        {
+            // Stopped early: the workers read ahead. Trace again, as `default` does,
+            // up to where the extraction stopped.
+            for r in shards.iter().flatten() {
+                let _ = std::fs::remove_file(&r.fpout);
+            }
+            let index = replay_trace(opts, &input, traced, &self.ctx)?;
+            self.trace_index = Some(index);
+            return Ok(());
+        }
+        first?;
+        self.trace_shards = shards
+            .iter()
+            .map(|s| s.iter().filter_map(|r| r.index.first().copied()).collect())
+            .collect();
+        let index = pcapkit_trace::merge_index(shards);
+        pcapkit_trace::write_index(&dir, index.iter().cloned())?;
+        self.trace_index = Some(index);
+        Ok(())
+    }
+
+    /// `server` tracing, once finished: per worker, the first frame of each flow it
+    /// traced.
+    pub(crate) fn trace_shards(&self) -> &[Vec<u64>] {
+        &self.trace_shards
+    }
+
+    /// `server` tracing: the flows' index (empty until the end of input); `None`
+    /// when tracing is not sharded.
+    pub(crate) fn trace_index(&self) -> Option<&[FlowRecord]> {
+        if self.trace_dir.is_some() {
+            return Some(&[]);
+        }
+        self.trace_index.as_deref()
     }
 
     /// Reads batches and hands them out until enough are in flight or the input ends.
@@ -776,7 +898,8 @@ impl Parallel {
                         Dispatch::Batch => 0,
                         Dispatch::Flow => {
                             // ok: the modulo is below `workers`, a usize
-                            (flow_hash(raw.link_type, raw.data) % self.workers as u64) as usize
+                            (flow_hash(raw.link_type, raw.data, self.pairs) % self.workers as u64)
+                                as usize
                         }
                     };
                     entries.push(Entry::Frame(FrameRec::copy(&raw, &mut buf, part)));
@@ -882,8 +1005,10 @@ fn take_error(cur: &mut Current, i: usize) -> Error {
 
 impl Drop for Parallel {
     fn drop(&mut self) {
-        // As a dropped Dumper does, the blocks already processed go out.
+        // As a dropped Dumper does, the blocks already processed go out; as a dropped
+        // tracer does, the flow files are closed and the index written.
         let _ = self.flush();
+        let _ = self.finish_trace(self.handed);
         self.jobs.clear();
         self.window.clear();
         for h in self.handles.drain(..) {
@@ -892,25 +1017,81 @@ impl Drop for Parallel {
     }
 }
 
-/// A worker: dissects and renders its frames of each job.
-fn work(rx: &Receiver<Job>, done: &Sender<Done>, mut renderer: Option<Renderer>, ctx: &JobCtx) {
-    for job in rx {
-        if done.send(process(job, &mut renderer, ctx)).is_err() {
-            return;
+/// Traces the frames of `input` up to frame `last` with one tracer, as the `default`
+/// engine does (stopping at a tracing error); its index.
+fn replay_trace(
+    opts: TraceOptions,
+    input: &std::path::Path,
+    last: u64,
+    ctx: &JobCtx,
+) -> Result<Vec<FlowRecord>> {
+    let mut tracer = Tracer::new(opts)?;
+    let mut reader =
+        Reader::open_with(input, pcapkit_core::ReaderOptions::default()).map_err(|source| {
+            Error::Capture {
+                path: input.to_path_buf(),
+                source,
+            }
+        })?;
+    while let Ok(Some(record)) = reader.next_record() {
+        let Record::Frame(raw) = record else {
+            continue;
+        };
+        if raw.number > last {
+            break;
+        }
+        let packet = dissect(raw.link_type, raw.data, &ctx.opts);
+        let fed = if ctx.trace_full && TraceSegment::from_packet(&packet).is_none() {
+            let full = dissect(raw.link_type, raw.data, &DissectOptions::default());
+            tracer.feed(&raw, &full)
+        } else {
+            tracer.feed(&raw, &packet)
+        };
+        if fed.is_err() {
+            break;
         }
     }
+    Ok(tracer.finish()?)
+}
+
+/// A worker: dissects and renders its frames of each job.
+fn work(
+    rx: &Receiver<Job>,
+    done: &Sender<Done>,
+    mut renderer: Option<Renderer>,
+    ctx: &JobCtx,
+    mut tracer: Option<Tracer>,
+) -> Option<Tracer> {
+    // After a tracing error the extraction stops at that frame: trace no further.
+    let mut trace_failed = false;
+    for job in rx {
+        let trace = tracer.as_mut();
+        if done
+            .send(process(job, &mut renderer, ctx, trace, &mut trace_failed))
+            .is_err()
+        {
+            break;
+        }
+    }
+    tracer
 }
 
 /// Runs a job (on a worker, or on the calling thread); a panic becomes an error
 /// result.
-fn process(mut job: Job, renderer: &mut Option<Renderer>, ctx: &JobCtx) -> Done {
+fn process(
+    mut job: Job,
+    renderer: &mut Option<Renderer>,
+    ctx: &JobCtx,
+    tracer: Option<&mut Tracer>,
+    trace_failed: &mut bool,
+) -> Done {
     let (seq, part) = (job.batch.seq, job.part);
     let mut out = std::mem::take(&mut job.out);
     out.out.clear();
     out.frames.clear();
     out.panic = None;
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        run_job(&job, &mut out, renderer.as_mut(), ctx);
+        run_job(&job, &mut out, renderer.as_mut(), ctx, tracer, trace_failed);
     }));
     if let Err(p) = result {
         // A fresh renderer: the old one may be mid-block.
@@ -934,7 +1115,14 @@ fn process(mut job: Job, renderer: &mut Option<Renderer>, ctx: &JobCtx) -> Done 
     }
 }
 
-fn run_job(job: &Job, result: &mut PartOut, mut renderer: Option<&mut Renderer>, ctx: &JobCtx) {
+fn run_job(
+    job: &Job,
+    result: &mut PartOut,
+    mut renderer: Option<&mut Renderer>,
+    ctx: &JobCtx,
+    mut tracer: Option<&mut Tracer>,
+    trace_failed: &mut bool,
+) {
     let batch = &job.batch;
     let opts = &*ctx.opts;
     let out = &mut result.out;
@@ -960,11 +1148,27 @@ fn run_job(job: &Job, result: &mut PartOut, mut renderer: Option<&mut Renderer>,
                 Facts::of(wants, raw.number, raw.timestamp, &packet)
             }
         });
+        let mut trace_error = None;
+        if let Some(t) = tracer.as_deref_mut()
+            && !*trace_failed
+        {
+            let fed = if ctx.trace_full && TraceSegment::from_packet(&packet).is_none() {
+                let full = dissect(raw.link_type, raw.data, &DissectOptions::default());
+                t.feed(&raw, &full)
+            } else {
+                t.feed(&raw, &packet)
+            };
+            if let Err(e) = fed {
+                trace_error = Some(Box::new(e));
+                *trace_failed = true;
+            }
+        }
         result.frames.push(FrameOut {
             end: out.len(),
             protocols: ctx.protocols.then(|| packet.protocols().to_string()),
             error,
             facts,
+            trace_error,
         });
     }
 }
