@@ -22,7 +22,7 @@ pub enum TraceError {
         path: PathBuf,
     },
     /// A capture writer refused a frame (timestamp out of range, mixed link types in a
-    /// PCAP flow file, ...). The frame is in neither the file nor the index.
+    /// PCAP flow file, ...). The frame stays in its flow's index, not in the file.
     #[error("trace file {}{}: {source}{}", path.display(), frame_part(*frame), hint(source))]
     Capture {
         /// The flow file.

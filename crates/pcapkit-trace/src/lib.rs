@@ -297,8 +297,7 @@ impl Tracer {
         }
         let ts = raw.timestamp;
         let key = seg.key();
-        // `prev`: the flow a new one replaces on this key.
-        let (id, prev) = match self.table.get(&key).copied() {
+        let id = match self.table.get(&key).copied() {
             Some(id) => {
                 let (stale, end) = match self.flows.get(id as usize) {
                     Some(f) => self.supersedes(f, seg, ts),
@@ -306,33 +305,16 @@ impl Tracer {
                 };
                 if stale {
                     self.end_flow(id, end)?;
-                    (self.new_flow(key, seg, ts, Some(id))?, Some(id))
+                    self.new_flow(key, seg, ts, Some(id))?
                 } else {
-                    (id, None)
+                    id
                 }
             }
-            None => (self.new_flow(key, seg, ts, None)?, None),
+            None => self.new_flow(key, seg, ts, None)?,
         };
         let Some(flow) = self.flows.get_mut(id as usize) else {
             return Ok(u64::from(id));
         };
-        // Written first: a frame its file refuses is left out of the flow's counts and
-        // index too, and a flow that never got a frame is forgotten.
-        let (dir, ext, label) = (&self.opts.dir, self.opts.format.extension(), &flow.label);
-        let path = || dir.join(format!("{label}{ext}"));
-        if let Err(e) = self.files.write(id, &mut flow.file, &path, raw, packet) {
-            if flow.frames.is_empty() {
-                self.forget_new_flow(id, seg.key(), prev);
-            }
-            return Err(match e {
-                TraceError::Capture { path, source, .. } => TraceError::Capture {
-                    path,
-                    frame: Some(raw.number),
-                    source,
-                },
-                other => other,
-            });
-        }
         let d = usize::from(seg.src != flow.a);
         flow.frames.push(raw.number);
         flow.last = flow.last.max(ts);
@@ -362,32 +344,22 @@ impl Tracer {
                 flow.end = Some(FlowEnd::Fin);
             }
         }
+        // A frame its file refuses (PCAP: a time past 2106, a second link type) stays
+        // in the flow (the index is the flow as tshark's tcp.stream sees it); the error
+        // names it, and the file holds every other frame.
+        let (dir, ext, label) = (&self.opts.dir, self.opts.format.extension(), &flow.label);
+        let path = || dir.join(format!("{label}{ext}"));
+        self.files
+            .write(id, &mut flow.file, &path, raw, packet)
+            .map_err(|e| match e {
+                TraceError::Capture { path, source, .. } => TraceError::Capture {
+                    path,
+                    frame: Some(raw.number),
+                    source,
+                },
+                other => other,
+            })?;
         Ok(u64::from(id))
-    }
-
-    /// Undoes [`Tracer::new_flow`] for flow `id` (the last one) whose first frame its
-    /// file refused: its file is closed and removed, `key` points to `prev` again.
-    fn forget_new_flow(&mut self, id: u32, key: Key, prev: Option<u32>) {
-        if self.flows.len() != id as usize + 1 {
-            return;
-        }
-        if let Some(mut flow) = self.flows.pop() {
-            let path =
-                self.opts
-                    .dir
-                    .join(format!("{}{}", flow.label, self.opts.format.extension()));
-            // Best effort: the refusal is the error reported.
-            let _ = self.files.finish(id, &mut flow.file, &path);
-            let _ = std::fs::remove_file(&path);
-        }
-        match prev {
-            Some(p) => {
-                self.table.insert(key, p);
-            }
-            None => {
-                self.table.remove(&key);
-            }
-        }
     }
 
     /// Whether `seg` starts a new flow in place of `f`, and how `f` then ended.
