@@ -291,6 +291,9 @@ impl ReasmSink {
                 Protocol::Ipv6 => &mut self.data.ipv6,
                 Protocol::Tcp => &mut self.data.tcp,
             };
+            if !self.engine.has_new(p) {
+                continue;
+            }
             let new = self.engine.take(p);
             let Some(list) = list else {
                 continue; // TCP run only for the stream view
@@ -304,10 +307,13 @@ impl ReasmSink {
                 list.extend(new);
             }
         }
-        self.data.stats = [Protocol::Ipv4, Protocol::Ipv6, Protocol::Tcp]
-            .into_iter()
-            .filter_map(|p| self.engine.stats(p).map(|s| (p, s)))
-            .collect();
+        // Refreshed in place: this runs once per frame, and must not allocate.
+        self.data.stats.clear();
+        self.data.stats.extend(
+            [Protocol::Ipv4, Protocol::Ipv6, Protocol::Tcp]
+                .into_iter()
+                .filter_map(|p| self.engine.stats(p).map(|s| (p, s))),
+        );
         Ok(())
     }
 

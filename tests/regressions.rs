@@ -10,11 +10,12 @@ use std::time::{Duration, Instant};
 #[allow(dead_code, clippy::all)]
 mod fuzz_checks;
 
-const TARGETS: [&str; 9] = [
+const TARGETS: [&str; 10] = [
     "pcap_reader",
     "pcapng_reader",
     "dissect",
     "reasm",
+    "trace",
     "extract_json",
     "extract_jsonl",
     "extract_plist",
@@ -69,4 +70,17 @@ fn every_regression_input_passes_its_target() {
         "no regression inputs found in {}",
         regressions_dir().display()
     );
+}
+
+/// The `trace` target's check holds on every real capture (so a property it asserts
+/// is one valid input keeps), and traces something on those with TCP.
+#[test]
+fn trace_check_holds_on_every_shared_capture() {
+    let captures = pcapkit_testdata::shared_captures();
+    assert!(!captures.is_empty(), "no shared captures found");
+    for path in captures {
+        let data = fs::read(&path).unwrap();
+        eprintln!("{}", path.display());
+        fuzz_checks::check_trace(&data);
+    }
 }

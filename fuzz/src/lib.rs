@@ -210,6 +210,137 @@ pub fn check_reasm(data: &[u8]) {
     }
 }
 
+/// The `trace` target: every frame of a capture (any format) dissected and traced
+/// (`pcapkit_trace::Tracer`) into a scratch directory, with at most 2 open files (so
+/// files are closed and reopened for appending) and a 30 s idle timeout; the format
+/// (PCAP with either byte order and precision, PCAPNG, JSON Lines) is picked from the
+/// input length. Checks: every TCP frame is in exactly one flow; each flow's frame
+/// list is increasing and holds only frames that were read; each PCAP/PCAPNG flow
+/// file reads back with our reader as exactly the flow's frames (bytes and
+/// timestamps), each JSON Lines flow file as one valid JSON value per frame; a frame
+/// a PCAP file refuses is an error naming it, and stays in its flow's index only.
+pub fn check_trace(data: &[u8]) {
+    use pcapkit::pcapkit_trace::{TraceFormat, TraceOptions, Tracer};
+    use std::collections::BTreeMap;
+    use std::time::Duration;
+
+    let Ok(mut r) = Reader::from_bytes(data.to_vec(), ReaderOptions::default()) else {
+        return;
+    };
+    let dir = std::env::temp_dir().join(format!("pcapkit-fuzz-trace-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let (format, big, nano) = match data.len() % 5 {
+        0 => (TraceFormat::Pcap, false, false),
+        1 => (TraceFormat::Pcap, true, true),
+        2 => (TraceFormat::Pcapng, false, false),
+        3 => (TraceFormat::Jsonl, false, false),
+        _ => (TraceFormat::Pcap, true, false),
+    };
+    let order = if big {
+        pcapkit::pcapkit_dump::ByteOrder::Big
+    } else {
+        pcapkit::pcapkit_dump::ByteOrder::Little
+    };
+    let opts = TraceOptions::new(&dir)
+        .format(format)
+        .byteorder(order)
+        .nanosecond(nano)
+        .max_open(2)
+        .idle_timeout(Some(Duration::from_secs(30)));
+    let mut tracer = Tracer::new(opts).expect("the scratch directory can be created");
+    let dissect_opts = DissectOptions::default();
+    // Frame number -> (bytes, timestamp) of every traced frame.
+    let mut traced = BTreeMap::new();
+    // Frames a PCAP flow file refused (a time outside 1970-2106, a second link type):
+    // a typed error naming the frame; the frame stays in its flow, not in the file.
+    let mut refused = std::collections::BTreeSet::new();
+    let mut frames = 0;
+    while let Ok(Some(f)) = r.next_frame() {
+        frames = f.number;
+        let packet = dissect(f.link_type, f.data, &dissect_opts);
+        match tracer.feed(&f, &packet) {
+            Ok(Some(_)) => {
+                traced.insert(f.number, (f.data.to_vec(), f.timestamp));
+            }
+            Ok(None) => {}
+            Err(e) => {
+                let named = matches!(&e,
+                    pcapkit::pcapkit_trace::TraceError::Capture { frame: Some(n), .. } if *n == f.number);
+                assert!(
+                    named && matches!(format, TraceFormat::Pcap),
+                    "only PCAP flow files refuse frames, naming them: {e}"
+                );
+                refused.insert(f.number);
+            }
+        }
+    }
+    let flows = tracer.finish().expect("the tracer finishes");
+    let mut seen = BTreeMap::new();
+    for flow in &flows {
+        assert!(!flow.index.is_empty(), "a flow has frames");
+        assert!(
+            flow.index.windows(2).all(|w| w[0] < w[1]),
+            "frames in order"
+        );
+        for n in &flow.index {
+            assert!((1..=frames).contains(n), "frame {n} outside 1..={frames}");
+            assert!(
+                seen.insert(*n, flow.stream).is_none(),
+                "frame {n} in two flows"
+            );
+        }
+        assert_eq!(flow.fwd_packets + flow.rev_packets, flow.index.len() as u64);
+        let bytes = std::fs::read(&flow.fpout).expect("the flow file exists");
+        match format {
+            TraceFormat::Jsonl => {
+                let lines = bytes.split(|&b| b == b'\n').filter(|l| !l.is_empty());
+                for line in lines {
+                    serde_json::from_slice::<serde_json::Value>(line).expect("a JSON line");
+                }
+            }
+            _ => {
+                let mut back = Reader::from_bytes(bytes, ReaderOptions::default())
+                    .expect("the flow file reads back");
+                for n in flow.index.iter().filter(|n| !refused.contains(*n)) {
+                    let f = back
+                        .next_frame()
+                        .expect("the flow file is complete")
+                        .unwrap_or_else(|| {
+                            panic!(
+                                "flow {} ({:?}, {} frames, format {format:?}) lacks frame {n}",
+                                flow.stream,
+                                flow.fpout,
+                                flow.index.len()
+                            )
+                        });
+                    let Some((want, ts)) = traced.get(n) else {
+                        panic!("frame {n} of a flow was never traced")
+                    };
+                    assert_eq!(f.data, &want[..], "frame {n}'s bytes");
+                    // Exact in nanosecond files, cut to the microsecond in the others.
+                    let off = f.timestamp.as_nanos() - ts.as_nanos();
+                    assert!(off.abs() < 1000, "frame {n}'s time is {off} ns off");
+                }
+                assert!(matches!(back.next_frame(), Ok(None)), "nothing more");
+            }
+        }
+    }
+    let written: Vec<u64> = seen
+        .keys()
+        .copied()
+        .filter(|n| !refused.contains(n))
+        .collect();
+    assert!(
+        traced.keys().copied().eq(written),
+        "every traced frame in a flow"
+    );
+    assert!(
+        refused.iter().all(|n| seen.contains_key(n)),
+        "a refused frame stays in its flow"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// The four PCAP magics.
 const PCAP_MAGICS: [[u8; 4]; 4] = [
     [0xd4, 0xc3, 0xb2, 0xa1],
@@ -248,6 +379,7 @@ pub fn run_target(target: &str, data: &[u8]) {
         "pcapng_reader" => pcapng_reader(data),
         "dissect" => check_dissect(data),
         "reasm" => check_reasm(data),
+        "trace" => check_trace(data),
         t => match t.strip_prefix("extract_") {
             Some(format) => {
                 check_extract(data, format);

@@ -454,7 +454,16 @@ fn modes(cli: &Path, small: &Path, scratch: &Path) -> (Vec<Mode>, Vec<(String, S
             false,
         ),
         (
-            "trace pcap (--tcp --trace)".into(),
+            "trace pcap (--trace)".into(),
+            {
+                let mut a = os(&["--nofile", "--trace"]);
+                a.push(trace_dir.clone().into_os_string());
+                a
+            },
+            false,
+        ),
+        (
+            "trace pcap + TCP reassembly (--tcp --trace)".into(),
             {
                 let mut a = os(&["--nofile", "--tcp", "--trace"]);
                 a.push(trace_dir.clone().into_os_string());
@@ -463,6 +472,22 @@ fn modes(cli: &Path, small: &Path, scratch: &Path) -> (Vec<Mode>, Vec<(String, S
             false,
         ),
     ];
+    // The same trace into tmpfs: what tracing costs without the disk's file-creation
+    // cost (one file per connection).
+    if let Some(shm) = shm_trace_dir() {
+        candidates.insert(
+            4,
+            (
+                "trace pcap to tmpfs (--trace /dev/shm/...)".into(),
+                {
+                    let mut a = os(&["--nofile", "--trace"]);
+                    a.push(shm.into_os_string());
+                    a
+                },
+                false,
+            ),
+        );
+    }
     for engine in ["pipeline", "server"] {
         candidates.push((
             format!("nofile -E {engine}"),
@@ -600,16 +625,25 @@ pub fn main(args: &[String]) -> ExitCode {
     }
 }
 
+/// A scratch trace directory in `/dev/shm` (tmpfs), when there is one.
+fn shm_trace_dir() -> Option<PathBuf> {
+    let shm = Path::new("/dev/shm");
+    shm.is_dir()
+        .then(|| shm.join(format!("pcapkit-bench-trace-{}", std::process::id())))
+}
+
 fn run(opts: Opts) -> Result<(), String> {
     let root = crate::workspace_root();
     let target = crate::target_dir();
     if opts.build {
         cargo_build(&["--release", "-p", "pcapkit-cli"])?;
         cargo_build(&["--release", "-p", "pcapkit-core", "--example", "count"])?;
+        cargo_build(&["--release", "-p", "pcapkit", "--example", "reassemble"])?;
     }
     let cli = target.join("release").join("pcapkit-cli");
     let count = target.join("release").join("examples").join("count");
-    for p in [&cli, &count] {
+    let reasm = target.join("release").join("examples").join("reassemble");
+    for p in [&cli, &count, &reasm] {
         if !p.is_file() {
             return Err(format!(
                 "{} is missing: run without --no-build",
@@ -663,6 +697,19 @@ fn run(opts: Opts) -> Result<(), String> {
         repeat,
     );
 
+    // The library's extraction with IPv4, IPv6 and TCP reassembly: every datagram
+    // assembled and handed out, none written (the CLI rows also write them as hex).
+    let mut re = Command::new(&reasm);
+    re.arg(&big.path);
+    b.time(
+        "library extract, ip + tcp reassembly (examples/reassemble)",
+        Kind::Ours,
+        re,
+        n,
+        size,
+        repeat,
+    );
+
     // pcapkit-cli
     let (modes, refused) = modes(&cli, &small.path, scratch.path());
     for m in &modes {
@@ -670,6 +717,9 @@ fn run(opts: Opts) -> Result<(), String> {
         let mut cmd = Command::new(&cli);
         cmd.arg(&cap.path).args(&m.args).arg("-q");
         let _ = std::fs::remove_dir_all(scratch.path().join("trace"));
+        if let Some(shm) = shm_trace_dir() {
+            let _ = std::fs::remove_dir_all(shm);
+        }
         b.time(
             &format!("pcapkit-cli {}", m.name),
             Kind::Ours,
@@ -680,6 +730,9 @@ fn run(opts: Opts) -> Result<(), String> {
         );
     }
     b.refused = refused;
+    if let Some(shm) = shm_trace_dir() {
+        let _ = std::fs::remove_dir_all(shm);
+    }
 
     // peers
     if which("tcpdump").is_some() {

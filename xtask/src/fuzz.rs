@@ -16,11 +16,12 @@ use std::process::{Command, ExitCode, Stdio};
 use pcapkit_core::{LinkType, Reader, ReaderOptions};
 
 /// Every target of `fuzz/Cargo.toml`.
-pub const TARGETS: [&str; 9] = [
+pub const TARGETS: [&str; 10] = [
     "pcap_reader",
     "pcapng_reader",
     "dissect",
     "reasm",
+    "trace",
     "extract_json",
     "extract_jsonl",
     "extract_plist",
@@ -31,7 +32,7 @@ pub const TARGETS: [&str; 9] = [
 /// Largest input per target: captures are cut to this many bytes as seeds.
 fn max_len(target: &str) -> usize {
     match target {
-        "dissect" => 16 * 1024,
+        "dissect" | "trace" => 16 * 1024,
         t if t.starts_with("extract_") => 16 * 1024,
         _ => 64 * 1024,
     }

@@ -177,7 +177,7 @@ fn walk<'a>(packet: &mut Packet<'a>, mut next: Next, options: &DissectOptions) {
             pseudo_header,
             reported_len,
         };
-        let parsed = match id.parse(here, &ctx) {
+        let parsed = match id.parse_into(here, &ctx, packet.layers_mut(), end) {
             Ok(parsed) => parsed,
             Err(error) => {
                 packet.push(raw_layer(Protocol::Raw(Raw {
@@ -188,21 +188,18 @@ fn walk<'a>(packet: &mut Packet<'a>, mut next: Next, options: &DissectOptions) {
                 return;
             }
         };
+        let Some(header) = packet.layers().last().map(|l| &l.header) else {
+            return;
+        };
         let header_end = start + parsed.header_len.min(here.len());
         let payload_end = header_end + parsed.payload_len.min(end - header_end);
-        let stop = options.stop.matches(&parsed.header);
-        if let Some(ph) = parsed.header.pseudo_header() {
+        let stop = options.stop.matches(header);
+        if let Some(ph) = header.pseudo_header() {
             pseudo_header = Some(ph);
         }
         reported_len = (parsed.payload_len > end - header_end).then_some(parsed.payload_len);
-        quoted |= parsed.header.quotes_datagram();
+        quoted |= header.quotes_datagram();
         let leaf = matches!(parsed.next, Next::Leaf);
-        packet.push(Layer {
-            header: parsed.header,
-            start,
-            header_end,
-            end,
-        });
         if leaf {
             return;
         }

@@ -25,12 +25,15 @@ pub struct Layer<'a> {
     pub end: usize,
 }
 
+/// The layer list of a packet: inline up to 8 layers (deeper encapsulations spill).
+pub(crate) type Layers<'a> = SmallVec<[Layer<'a>; 8]>;
+
 /// A dissected frame: the layers from the link layer down, borrowing the frame bytes.
 #[derive(Clone, Debug)]
 pub struct Packet<'a> {
     data: &'a [u8],
     link_type: LinkType,
-    layers: SmallVec<[Layer<'a>; 8]>,
+    layers: Layers<'a>,
 }
 
 impl<'a> Packet<'a> {
@@ -44,6 +47,11 @@ impl<'a> Packet<'a> {
 
     pub(crate) fn push(&mut self, layer: Layer<'a>) {
         self.layers.push(layer);
+    }
+
+    /// The layer list, for decoders that append in place.
+    pub(crate) fn layers_mut(&mut self) -> &mut Layers<'a> {
+        &mut self.layers
     }
 
     /// The frame bytes that were dissected.

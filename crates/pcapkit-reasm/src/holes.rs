@@ -37,6 +37,16 @@ impl Holes {
         }
         // Holes are sorted: find the first one that may intersect.
         let start = self.holes.partition_point(|&(_, hl)| hl <= first);
+        // In-order data: it starts a hole and ends inside it, so that hole just
+        // shrinks from the front (no other hole can intersect).
+        if let Some(h) = self.holes.get_mut(start)
+            && h.0 == first
+            && last < h.1
+        {
+            new.push((first, last));
+            h.0 = last;
+            return;
+        }
         let mut i = start;
         let mut replacement: SmallVec<[(u64, u64); 2]> = SmallVec::new();
         while let Some(&(hf, hl)) = self.holes.get(i) {
@@ -131,6 +141,14 @@ impl Assembler {
         let mut added = 0u64;
         for &(f, l) in &new {
             let (fu, lu) = (f as usize, l as usize); // ok: below max_len
+            // Appended data (the common case) is copied once, not zeroed first.
+            if self.buf.len() == fu
+                && let Some(src) = data.get(fu - offset as usize..lu - offset as usize)
+            {
+                self.buf.extend_from_slice(src);
+                added += l - f;
+                continue;
+            }
             if self.buf.len() < lu {
                 self.buf.resize(lu, 0);
             }

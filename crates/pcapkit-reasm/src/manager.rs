@@ -158,6 +158,22 @@ impl Reassembly {
         .unwrap_or_default()
     }
 
+    /// Whether `protocol`'s reassembler has datagrams not yet taken (cheap: check it
+    /// before [`Reassembly::take`] on every frame).
+    pub fn has_new(&self, protocol: Protocol) -> bool {
+        match protocol {
+            Protocol::Ipv4 => self
+                .ipv4
+                .as_ref()
+                .is_some_and(|r| !r.datagrams().is_empty()),
+            Protocol::Ipv6 => self
+                .ipv6
+                .as_ref()
+                .is_some_and(|r| !r.datagrams().is_empty()),
+            Protocol::Tcp => self.tcp.as_ref().is_some_and(|r| !r.datagrams().is_empty()),
+        }
+    }
+
     /// The counters of `protocol`, `None` when disabled.
     pub fn stats(&self, protocol: Protocol) -> Option<Stats> {
         match protocol {

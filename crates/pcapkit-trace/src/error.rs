@@ -22,11 +22,13 @@ pub enum TraceError {
         path: PathBuf,
     },
     /// A capture writer refused a frame (timestamp out of range, mixed link types in a
-    /// PCAP flow file, ...).
-    #[error("trace file {}: {source}", path.display())]
+    /// PCAP flow file, ...). The frame stays in its flow's index, not in the file.
+    #[error("trace file {}{}: {source}{}", path.display(), frame_part(*frame), hint(source))]
     Capture {
         /// The flow file.
         path: PathBuf,
+        /// The capture's frame number of the refused frame, when a frame was refused.
+        frame: Option<u64>,
         /// The writer's error.
         source: pcapkit_core::Error,
     },
@@ -44,6 +46,23 @@ pub enum TraceError {
     /// An invalid option value.
     #[error("invalid trace option: {0}")]
     Usage(String),
+}
+
+fn frame_part(frame: Option<u64>) -> String {
+    frame
+        .map(|n| format!(", capture frame {n}"))
+        .unwrap_or_default()
+}
+
+/// What to do when a PCAP flow file cannot hold a frame.
+fn hint(source: &pcapkit_core::Error) -> &'static str {
+    use pcapkit_core::ErrorKind;
+    match source.kind {
+        ErrorKind::TimestampOutOfRange { .. } | ErrorKind::LinkTypeMismatch { .. } => {
+            " (the pcapng trace format holds any time and several link types)"
+        }
+        _ => "",
+    }
 }
 
 /// Result of flow tracing.

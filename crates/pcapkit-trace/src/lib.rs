@@ -344,9 +344,21 @@ impl Tracer {
                 flow.end = Some(FlowEnd::Fin);
             }
         }
+        // A frame its file refuses (PCAP: a time past 2106, a second link type) stays
+        // in the flow (the index is the flow as tshark's tcp.stream sees it); the error
+        // names it, and the file holds every other frame.
         let (dir, ext, label) = (&self.opts.dir, self.opts.format.extension(), &flow.label);
         let path = || dir.join(format!("{label}{ext}"));
-        self.files.write(id, &mut flow.file, &path, raw, packet)?;
+        self.files
+            .write(id, &mut flow.file, &path, raw, packet)
+            .map_err(|e| match e {
+                TraceError::Capture { path, source, .. } => TraceError::Capture {
+                    path,
+                    frame: Some(raw.number),
+                    source,
+                },
+                other => other,
+            })?;
         Ok(u64::from(id))
     }
 

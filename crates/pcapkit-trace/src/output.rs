@@ -131,6 +131,7 @@ fn io_err(path: &Path, source: io::Error) -> TraceError {
 fn cap_err(path: &Path, source: pcapkit_core::Error) -> TraceError {
     TraceError::Capture {
         path: path.to_path_buf(),
+        frame: None,
         source,
     }
 }

@@ -174,8 +174,25 @@ pub fn start_line(line: &[u8]) -> Option<Receipt<'_>> {
     })
 }
 
+/// Longer than every method [`start_line`] accepts (the registry's longest,
+/// `UPDATEREDIRECTREF`, has 17 bytes; `EXTRA_METHODS` fewer).
+const MAX_METHOD_LEN: usize = 32;
+
+/// A cheap necessary condition for [`start_line`]: `HTTP/`, or a space within the
+/// first `MAX_METHOD_LEN + 1` bytes (after a longer token no method can match). Lets a
+/// body segment on an HTTP port be refused without scanning it for a line end.
+fn may_start(data: &[u8]) -> bool {
+    data.starts_with(b"HTTP/")
+        || data
+            .get(..data.len().min(MAX_METHOD_LEN + 1))
+            .is_some_and(|head| memchr::memchr(b' ', head).is_some())
+}
+
 /// Whether `data` starts with an HTTP/1.x start line ended by a line end.
 pub fn recognize(data: &[u8]) -> bool {
+    if !may_start(data) {
+        return false;
+    }
     let (line, _, ended) = split_line(data);
     ended && start_line(line).is_some()
 }
@@ -183,6 +200,9 @@ pub fn recognize(data: &[u8]) -> bool {
 /// Decodes a message head; `None` when `data` does not start with a start line. Also
 /// returns the header length (through the blank line, or all of `data`).
 pub fn parse(data: &[u8]) -> Option<(Http1<'_>, usize)> {
+    if !may_start(data) {
+        return None;
+    }
     let (line, mut rest, ended) = split_line(data);
     if !ended {
         return None;
@@ -243,5 +263,45 @@ impl Serialize for Http1<'_> {
         st.serialize_field("header", &MultiDict(self.headers()))?;
         st.serialize_field("body", &self.body.map(Bytes))?;
         st.end()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_method_passes_the_prefilter() {
+        let shared = std::env::var_os("PCAPKIT_SHARED")
+            .map(std::path::PathBuf::from)
+            .unwrap_or_else(|| {
+                std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared")
+            });
+        let tsv = std::fs::read_to_string(shared.join("registries/http__Method.tsv"))
+            .expect("../shared/registries/http__Method.tsv");
+        let methods: Vec<&str> = tsv
+            .lines()
+            .skip(1)
+            .filter_map(|l| l.split('\t').next())
+            .chain(EXTRA_METHODS.iter().copied())
+            .collect();
+        assert!(methods.len() > 40, "{methods:?}");
+        for m in methods {
+            assert!(m.len() <= MAX_METHOD_LEN, "{m}");
+            let line = format!("{m} /x HTTP/1.1\r\n\r\n");
+            assert!(recognize(line.as_bytes()), "{m}");
+            assert!(parse(line.as_bytes()).is_some(), "{m}");
+        }
+    }
+
+    #[test]
+    fn body_bytes_are_refused_before_any_line_scan() {
+        assert!(!may_start(&[0x41; 1460]));
+        assert!(!recognize(
+            b"ABCDEFGHIJKLMNOPQRSTUVWXYZABCDEFGH / HTTP/1.1\r\n"
+        ));
+        assert!(may_start(b"HTTP/1.1 200 OK\r\n"));
+        assert!(may_start(b"GET / HTTP/1.1\r\n"));
+        assert!(!may_start(b"HTTP"));
     }
 }
