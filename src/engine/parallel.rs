@@ -13,9 +13,10 @@
 //! At most `4 × threads` batches are in flight, so memory stays bounded whatever the
 //! capture size. Batch buffers and the workers' output buffers are recycled (they
 //! return to the calling thread with the results), so the steady state allocates
-//! nothing per batch. With `pipeline` the calling thread is one of the `threads`: it
-//! starts `threads - 1` workers and runs jobs itself while it waits for the next
-//! batch to write. Rendered blocks are written straight from the workers' buffers
+//! nothing per batch. The calling thread is one of the `threads`: it starts
+//! `threads - 1` workers; with `pipeline` it runs queued jobs itself while it waits
+//! for the next batch to write, with `server` it is the worker of part 0 (a smaller
+//! share of the flow hash) and runs that part of every batch, in order. Rendered blocks are written straight from the workers' buffers
 //! (vectored writes, [`Dumper::write_rendered_many`]), not copied into the output
 //! buffer first.
 
@@ -353,6 +354,11 @@ pub(crate) struct Parallel {
     trace_replay: Option<(TraceOptions, Option<std::path::PathBuf>)>,
     /// Per worker: the first frame of each flow it traced (once finished).
     trace_shards: Vec<Vec<u64>>,
+    /// `server`: the jobs of part 0, run by the calling thread in order, and its
+    /// tracer.
+    own: VecDeque<Job>,
+    own_tracer: Option<Tracer>,
+    own_trace_failed: bool,
     /// The last frame handed out, and whether the input was read to its end.
     handed: u64,
     ended: bool,
@@ -424,7 +430,8 @@ impl Parallel {
                 steal = Some(rx);
             }
             Dispatch::Flow => {
-                for _ in 0..workers {
+                // Part 0 is the calling thread's.
+                for _ in 1..workers {
                     let (tx, rx) = crossbeam_channel::unbounded::<Job>();
                     jobs.push(tx);
                     receivers.push(rx);
@@ -433,6 +440,11 @@ impl Parallel {
         }
         let mut handles = Vec::new();
         tracers.reverse();
+        let own_tracer = if dispatch == Dispatch::Flow {
+            tracers.pop()
+        } else {
+            None
+        };
         for (i, rx) in receivers.into_iter().enumerate() {
             let done_tx = done_tx.clone();
             let renderer = renderer.clone();
@@ -460,6 +472,9 @@ impl Parallel {
             trace_index: None,
             trace_replay,
             trace_shards: Vec::new(),
+            own: VecDeque::new(),
+            own_tracer,
+            own_trace_failed: false,
             handed: 0,
             ended: false,
             window: VecDeque::new(),
@@ -623,6 +638,24 @@ impl Parallel {
             self.accept(done);
             return Ok(());
         }
+        if self.dispatch == Dispatch::Flow {
+            // server: run part 0 here, in order; read ahead rather than wait.
+            if let Some(job) = self.own.pop_front() {
+                let tracer = self.own_tracer.as_mut();
+                let done = process(
+                    job,
+                    &mut self.renderer,
+                    &self.ctx,
+                    tracer,
+                    &mut self.own_trace_failed,
+                );
+                self.accept(done);
+                return Ok(());
+            }
+            if !self.eof && self.window.len() < 2 * self.window_size() {
+                return self.fill_to(reader, input, self.window.len() + 1);
+            }
+        }
         if let Some(rx) = &self.steal {
             // Leave a job in the queue for a worker that finishes, unless there is
             // none: read ahead first (up to twice the usual window).
@@ -699,7 +732,7 @@ impl Parallel {
         let Some(cur) = self.current.take() else {
             return Ok(());
         };
-        let keep = self.window_size() * 2 + 2;
+        let keep = self.window_size() * 3 + 2;
         if let Ok(mut batch) = Arc::try_unwrap(cur.batch)
             && self.spare_batches.len() < keep
         {
@@ -740,10 +773,16 @@ impl Parallel {
         };
         self.jobs.clear();
         self.window.clear();
+        self.own.clear();
         let mut first = Ok(());
         let mut shards = Vec::new();
-        for h in self.handles.drain(..) {
-            let Ok(Some(mut tracer)) = h.join() else {
+        let joined: Vec<Option<Tracer>> = self
+            .handles
+            .drain(..)
+            .map(|h| h.join().ok().flatten())
+            .collect();
+        for tracer in std::iter::once(self.own_tracer.take()).chain(joined) {
+            let Some(mut tracer) = tracer else {
                 continue;
             };
             match tracer.finish() {
@@ -833,7 +872,7 @@ impl Parallel {
                 }
                 let tx = match self.dispatch {
                     Dispatch::Batch => self.jobs.first(),
-                    Dispatch::Flow => self.jobs.get(part),
+                    Dispatch::Flow => part.checked_sub(1).and_then(|w| self.jobs.get(w)),
                 };
                 let job = Job {
                     batch: Arc::clone(&batch),
@@ -841,7 +880,9 @@ impl Parallel {
                     frames,
                     out: self.spare_parts.pop().unwrap_or_default(),
                 };
-                if tx.is_none_or(|tx| tx.send(job).is_err()) {
+                if self.dispatch == Dispatch::Flow && part == 0 {
+                    self.own.push_back(job);
+                } else if tx.is_none_or(|tx| tx.send(job).is_err()) {
                     return Err(Error::Usage("the worker threads stopped".into()));
                 }
                 parts.push(None);
@@ -897,9 +938,7 @@ impl Parallel {
                     let part = match self.dispatch {
                         Dispatch::Batch => 0,
                         Dispatch::Flow => {
-                            // ok: the modulo is below `workers`, a usize
-                            (flow_hash(raw.link_type, raw.data, self.pairs) % self.workers as u64)
-                                as usize
+                            part_of(flow_hash(raw.link_type, raw.data, self.pairs), self.workers)
                         }
                     };
                     entries.push(Entry::Frame(FrameRec::copy(&raw, &mut buf, part)));
@@ -1011,9 +1050,29 @@ impl Drop for Parallel {
         let _ = self.finish_trace(self.handed);
         self.jobs.clear();
         self.window.clear();
+        self.own.clear();
         for h in self.handles.drain(..) {
             let _ = h.join();
         }
+    }
+}
+
+/// Hash slots per worker thread; the calling thread, which also reads and writes,
+/// takes [`OWN_SLOTS`] of them for part 0.
+const SLOTS: u64 = 4;
+/// Hash slots of part 0 (the calling thread's).
+const OWN_SLOTS: u64 = 3;
+
+/// `server`: the part (0: the calling thread) of a frame with flow hash `hash`, out of
+/// `parts`: part 0 gets a smaller share, as the calling thread also reads the input
+/// and writes the output.
+fn part_of(hash: u64, parts: usize) -> usize {
+    let others = parts.saturating_sub(1) as u64;
+    let slot = hash % (OWN_SLOTS + SLOTS * others);
+    match slot.checked_sub(OWN_SLOTS) {
+        // ok: below `parts`, a usize
+        Some(s) => 1 + (s / SLOTS) as usize,
+        None => 0,
     }
 }
 
