@@ -10,15 +10,16 @@
 //!   of a connection, and every fragment of an IP pair, to the same worker; frames
 //!   without an IP header to worker 0), so per-connection state stays on one thread.
 //!
-//! At most `4 × threads` batches are in flight, so memory stays bounded whatever the
-//! capture size. Batch buffers and the workers' output buffers are recycled (they
-//! return to the calling thread with the results), so the steady state allocates
-//! nothing per batch. The calling thread is one of the `threads`: it starts
-//! `threads - 1` workers; with `pipeline` it runs queued jobs itself while it waits
-//! for the next batch to write, with `server` it is the worker of part 0 (a smaller
-//! share of the flow hash) and runs that part of every batch, in order. Rendered blocks are written straight from the workers' buffers
-//! (vectored writes, [`Dumper::write_rendered_many`]), not copied into the output
-//! buffer first.
+//! At most `2 × threads` jobs are in flight (twice that while the calling thread reads
+//! ahead), so memory stays bounded whatever the capture size. Batch buffers and the
+//! workers' output buffers are recycled (they return to the calling thread with the
+//! results), so the steady state allocates nothing per batch. The calling thread is
+//! one of the `threads`: it starts `threads - 1` workers; with `pipeline` it runs
+//! queued jobs itself while it waits for the next batch to write, with `server` it is
+//! the worker of part 0 (a smaller share of the flow hash) and runs that part of
+//! every batch, in order. Rendered blocks are written straight from the workers'
+//! buffers (vectored writes, [`Dumper::write_rendered_many`]), not copied into the
+//! output buffer first.
 
 use std::collections::VecDeque;
 use std::ops::Range;
@@ -45,7 +46,7 @@ const BATCH_FRAMES: usize = 256;
 /// Frame bytes per batch (about; times the workers for `server`).
 const BATCH_BYTES: usize = 1 << 20;
 /// Batches in flight per worker.
-const IN_FLIGHT_PER_WORKER: usize = 4;
+const IN_FLIGHT_PER_WORKER: usize = 2;
 
 /// How frames are spread over the workers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
