@@ -427,6 +427,10 @@ impl Extractor {
             && flag.load(Ordering::Relaxed)
         {
             let frames = self.length;
+            // Interrupted: stop now, without tracing again what the workers read ahead.
+            if let Some(p) = &mut self.parallel {
+                p.no_replay();
+            }
             return self.fail(Error::Interrupted { frames });
         }
         match self.next_record(keep) {

@@ -567,3 +567,63 @@ fn server_trace_stopped_early_is_defaults() {
     }
     assert!(compared >= 5, "only {compared} captures compared");
 }
+
+#[test]
+fn server_trace_interrupted_keeps_an_index() {
+    // After the interrupt flag the trace is not done again: the index is written
+    // from what the workers traced, which holds every frame up to the interrupt.
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let dir = tempfile::tempdir().unwrap();
+    let capture = dir.path().join("gen.pcap");
+    let file = std::fs::File::create(&capture).unwrap();
+    let opts = pcapkit_testdata::traffic::TrafficOptions::new(3_000);
+    pcapkit_testdata::traffic::generate(&opts, std::io::BufWriter::new(file)).unwrap();
+    let flag = Arc::new(AtomicBool::new(false));
+    let trigger = Arc::clone(&flag);
+    let d = dir.path().join("t");
+    let err = extract(
+        ExtractOptions::new(&capture)
+            .nofile(true)
+            .tcp(true)
+            .trace(true)
+            .trace_fout(&d)
+            .engine("server")
+            .threads(2)
+            .interrupt(Arc::clone(&flag))
+            .verbose_with(move |f| {
+                if f.number() == 100 {
+                    trigger.store(true, Ordering::Relaxed);
+                }
+            }),
+    )
+    .unwrap_err();
+    assert!(matches!(err, Error::Interrupted { frames: 100 }), "{err}");
+    let index: Vec<serde_json::Value> =
+        serde_json::from_slice(&std::fs::read(d.join("index.json")).unwrap()).unwrap();
+    let frames: std::collections::BTreeSet<u64> = index
+        .iter()
+        .flat_map(|r| {
+            r["index"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|n| n.as_u64().unwrap())
+        })
+        .collect();
+    assert!(!frames.is_empty());
+    let (expected, _, _) = traced(&capture, dir.path(), "default", 1, None);
+    let index_all = &expected.iter().find(|(n, _)| n == "index.json").unwrap().1;
+    let all: Vec<serde_json::Value> = serde_json::from_slice(index_all).unwrap();
+    let traced_upto_100 = all
+        .iter()
+        .flat_map(|r| {
+            r["index"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|n| n.as_u64().unwrap())
+        })
+        .filter(|&n| n <= 100)
+        .count();
+    assert_eq!(frames.range(..=100).count(), traced_upto_100);
+}

@@ -818,6 +818,13 @@ impl Parallel {
         Ok(())
     }
 
+    /// `server` tracing: if the extraction stops early, keep what the workers traced
+    /// (frames read ahead included) rather than trace the input again (the interrupt
+    /// flag: the caller wants to stop now).
+    pub(crate) fn no_replay(&mut self) {
+        self.trace_replay = None;
+    }
+
     /// `server` tracing, once finished: per worker, the first frame of each flow it
     /// traced.
     pub(crate) fn trace_shards(&self) -> &[Vec<u64>] {
