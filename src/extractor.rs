@@ -15,7 +15,7 @@ use pcapkit_dump::{
 use pcapkit_protocols::{DissectOptions, ErrorKind as DissectErrorKind, Level, Stop, dissect};
 
 use crate::engine::external::External;
-use crate::engine::parallel::{Dispatch, HeaderUpdate, Item, Parallel};
+use crate::engine::parallel::{Dispatch, HeaderUpdate, Item, Parallel, ShardedTrace};
 use crate::error::{Error, Result};
 use crate::frame::{Frame, FrameRef};
 use crate::options::{Engine, ExtractOptions, Input, Output, Verbose};
@@ -120,17 +120,12 @@ pub struct Extractor {
     done: bool,
     said_not_iterable: bool,
     /// The `pipeline` / `server` machinery, and the output it writes in order.
-    parallel: Option<ParallelRun>,
+    parallel: Option<Parallel>,
+    /// The last frame whose tracing was done (`server` traces on its workers, which
+    /// read ahead: what they did past it is undone if the extraction stops early).
+    traced_last: u64,
     /// The `pyshark` / `dpkt` / `scapy` engine's process.
     external: Option<External>,
-}
-
-/// A multi-threaded extraction: the workers, and the dumper their blocks go to.
-struct ParallelRun {
-    engine: Parallel,
-    dumper: Option<Dumper>,
-    /// PCAP output was told about the input.
-    hinted: bool,
 }
 
 impl std::fmt::Debug for Extractor {
@@ -333,6 +328,30 @@ impl Extractor {
             stop,
             ..DissectOptions::default()
         });
+        // server: each worker traces the flows dispatched to it (a share of the cap on
+        // open files each); the calling thread merges the index.
+        let mut trace_opts = trace_opts;
+        let sharded_trace = match (engine, trace_opts.take()) {
+            (Engine::Server, Some(t)) => {
+                let n = threads.max(1);
+                let mut shard = t.clone();
+                shard.max_open = (t.max_open / n).max(1);
+                shard.write_index = false;
+                let tracers = (0..n)
+                    .map(|_| pcapkit_trace::Tracer::new(shard.clone()))
+                    .collect::<std::result::Result<Vec<_>, _>>()?;
+                Some(ShardedTrace {
+                    tracers,
+                    dir: t.dir.clone(),
+                    full: dissect.stop != pcapkit_protocols::Stop::default(),
+                    replay: (t, input.is_file().then(|| input.clone())),
+                })
+            }
+            (_, t) => {
+                trace_opts = t;
+                None
+            }
+        };
         let parallel = match engine {
             Engine::Pipeline | Engine::Server => {
                 let dispatch = if engine == Engine::Server {
@@ -340,20 +359,15 @@ impl Extractor {
                 } else {
                     Dispatch::Batch
                 };
-                let dumper = dumpers.pop();
-                let run = Parallel::new(
+                Some(Parallel::new(
                     dispatch,
                     threads,
-                    dumper.as_ref().map(Dumper::renderer),
+                    dumpers.pop(),
                     Arc::clone(&dissect),
                     opts.store || !opts.auto,
                     reasm.as_ref().map(crate::reasm::ReasmSink::wants),
-                )?;
-                Some(ParallelRun {
-                    engine: run,
-                    dumper,
-                    hinted: false,
-                })
+                    sharded_trace,
+                )?)
             }
             _ => None,
         };
@@ -389,6 +403,7 @@ impl Extractor {
             done: false,
             said_not_iterable: false,
             parallel,
+            traced_last: 0,
             external,
         })
     }
@@ -437,11 +452,8 @@ impl Extractor {
             Some(r) => r.finish(),
             None => Ok(()),
         };
-        if let Some(ParallelRun {
-            dumper: Some(d), ..
-        }) = &mut self.parallel
-        {
-            let r = d.finish().map_err(Error::from);
+        if let Some(p) = &mut self.parallel {
+            let r = p.finish(self.traced_last);
             if first.is_ok() {
                 first = r;
             }
@@ -591,18 +603,16 @@ impl Extractor {
             length,
             header,
             reasm,
+            traced_last,
             parallel: Some(run),
             ..
         } = self
         else {
             return Ok(Step::End);
         };
-        let Some(item) = run.engine.next(reader, input)? else {
+        let Some(item) = run.next(reader, input)? else {
             return Ok(Step::End);
         };
-        if let Some(dumper) = &mut run.dumper {
-            Parallel::write(dumper, &mut run.hinted, &item)?;
-        }
         match item {
             Item::Block { header: update, .. } => {
                 if let Some(update) = update {
@@ -614,7 +624,7 @@ impl Extractor {
                 raw,
                 protocols,
                 facts,
-                ..
+                trace_error,
             } => {
                 if !sinks.is_empty() {
                     // Verbose output and tracing see the frame as the default engine
@@ -624,6 +634,11 @@ impl Extractor {
                     for sink in sinks.iter_mut() {
                         sink.frame(&frame)?;
                     }
+                }
+                // server traces on the workers: their error, at the frame it concerns.
+                *traced_last = raw.number;
+                if let Some(e) = trace_error {
+                    return Err(Error::Trace(*e));
                 }
                 // Reassembly gets what the worker took from its dissection, in frame
                 // order: no second dissection.
@@ -704,8 +719,25 @@ impl Extractor {
 
     /// The traced TCP flows (PyPCAPKit's `extractor.trace`), in order of first
     /// frame; flows still open end as `eof`. An error unless extracting with `trace`.
+    ///
+    /// With the `server` engine each worker traces its own flows and the index is
+    /// merged at the end of input: it is empty before.
     pub fn trace(&self) -> Result<Vec<crate::FlowRecord>> {
+        if let Some(index) = self.parallel.as_ref().and_then(Parallel::trace_index) {
+            return Ok(index.to_vec());
+        }
         crate::trace::index(self.trace.as_ref())
+    }
+
+    /// With the `server` engine and `trace`, once the input is read to its end: per
+    /// worker, the first frame of each flow that worker traced (each worker traces
+    /// the flows dispatched to it). Empty otherwise. For tests and diagnostics.
+    #[doc(hidden)]
+    pub fn trace_shards(&self) -> Vec<Vec<u64>> {
+        self.parallel
+            .as_ref()
+            .map(|p| p.trace_shards().to_vec())
+            .unwrap_or_default()
     }
 
     /// The capture's header (PCAP global header, or PCAPNG sections and interfaces

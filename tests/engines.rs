@@ -384,3 +384,186 @@ fn reassembly_streams_and_trace_identical_to_default() {
         "only {datagrams} bytes of reassembly output"
     );
 }
+
+/// A trace directory's files, the workers' flows (first frames) and the error.
+type Traced = (Vec<(String, Vec<u8>)>, Vec<Vec<u64>>, Option<String>);
+
+/// A capture's trace (files and index) with these options.
+fn traced(
+    capture: &Path,
+    dir: &Path,
+    engine: &str,
+    threads: usize,
+    timeout: Option<f64>,
+) -> Traced {
+    let d = dir.join("t");
+    let mut opts = ExtractOptions::new(capture)
+        .nofile(true)
+        .tcp(true)
+        .trace(true)
+        .trace_fout(&d)
+        .trace_format("json")
+        .trace_max_open(2)
+        .engine(engine)
+        .threads(threads);
+    if let Some(t) = timeout {
+        opts = opts.trace_timeout(std::time::Duration::from_secs_f64(t));
+    }
+    let (shards, error) = match extract(opts) {
+        Ok(ex) => (ex.trace_shards(), None),
+        Err(e) => (Vec::new(), Some(e.to_string())),
+    };
+    let files = if d.is_dir() {
+        dir_contents(&d)
+    } else {
+        Vec::new()
+    };
+    let _ = std::fs::remove_dir_all(&d);
+    (files, shards, error)
+}
+
+#[test]
+fn server_workers_trace_only_their_own_flows() {
+    // Each `server` worker owns a tracer: the flows (by first frame) each traced are
+    // disjoint, together the flows of `default`, and spread over the workers; the
+    // files (JSON, two open per worker at most) and index are `default`'s.
+    let dir = tempfile::tempdir().unwrap();
+    let mut checked = 0;
+    for capture in captures() {
+        let (expected, none, error) = traced(&capture, dir.path(), "default", 1, None);
+        assert!(none.is_empty());
+        let flows = expected
+            .iter()
+            .filter(|(n, _)| n.ends_with(".json") && n != "index.json")
+            .count();
+        if error.is_some() || flows < 2 {
+            continue;
+        }
+        let mut spread = false;
+        for threads in [2, 3] {
+            let (got, shards, error) = traced(&capture, dir.path(), "server", threads, None);
+            assert_eq!(error, None);
+            assert!(
+                got == expected,
+                "{}: server x{threads} trace differs",
+                capture.display()
+            );
+            assert_eq!(shards.len(), threads);
+            let mut all: Vec<u64> = shards.iter().flatten().copied().collect();
+            assert_eq!(all.len(), flows, "{}", capture.display());
+            all.sort_unstable();
+            all.dedup();
+            assert_eq!(all.len(), flows, "a flow traced by two workers");
+            spread |= shards.iter().filter(|s| !s.is_empty()).count() >= 2;
+        }
+        checked += usize::from(spread);
+    }
+    // Flows go by address pair: most captures have one pair of hosts.
+    assert!(
+        checked >= 3,
+        "only {checked} captures had flows on several workers"
+    );
+    // Generated traffic between many hosts: every worker gets a fair share.
+    let capture = dir.path().join("gen.pcap");
+    let file = std::fs::File::create(&capture).unwrap();
+    let opts = pcapkit_testdata::traffic::TrafficOptions::new(3_000);
+    pcapkit_testdata::traffic::generate(&opts, std::io::BufWriter::new(file)).unwrap();
+    let (expected, _, error) = traced(&capture, dir.path(), "default", 1, None);
+    assert_eq!(error, None);
+    let flows = expected.len() - 2;
+    assert!(flows > 50, "{flows} flows");
+    for threads in [2, 3] {
+        let (got, shards, error) = traced(&capture, dir.path(), "server", threads, None);
+        assert_eq!(error, None);
+        assert!(
+            got == expected,
+            "generated: server x{threads} trace differs"
+        );
+        assert_eq!(shards.iter().map(Vec::len).sum::<usize>(), flows);
+        for s in &shards {
+            assert!(
+                s.len() * threads * 4 > flows,
+                "x{threads}: a worker traced {} of {flows} flows",
+                s.len()
+            );
+        }
+    }
+}
+
+#[test]
+fn server_trace_with_an_idle_timeout_is_defaults() {
+    // A short idle timeout splits flows (a frame long after its flow's last one starts
+    // a new flow), whatever other workers saw in between.
+    let dir = tempfile::tempdir().unwrap();
+    let mut split = 0;
+    for capture in captures() {
+        let (plain, _, _) = traced(&capture, dir.path(), "default", 1, None);
+        let (expected, _, error) = traced(&capture, dir.path(), "default", 1, Some(0.05));
+        if error.is_some() {
+            continue;
+        }
+        if expected.len() > plain.len() {
+            split += 1;
+        }
+        for threads in [2, 4] {
+            let (got, _, error) = traced(&capture, dir.path(), "server", threads, Some(0.05));
+            assert_eq!(error, None);
+            assert!(
+                got == expected,
+                "{}: server x{threads} with a timeout differs",
+                capture.display()
+            );
+        }
+    }
+    assert!(
+        split >= 5,
+        "the timeout split flows in only {split} captures"
+    );
+}
+
+#[test]
+fn server_trace_stopped_early_is_defaults() {
+    // Iterating a few frames and dropping the extractor: the workers read (and traced)
+    // ahead; what `default` would not have traced is not in the trace.
+    let dir = tempfile::tempdir().unwrap();
+    let mut compared = 0;
+    for capture in captures() {
+        let (all, _, error) = traced(&capture, dir.path(), "default", 1, None);
+        if error.is_some() || all.len() < 6 {
+            continue;
+        }
+        let run = |engine: &str, threads: usize| {
+            let d = dir.path().join("t");
+            let opts = ExtractOptions::new(&capture)
+                .nofile(true)
+                .tcp(true)
+                .trace(true)
+                .trace_fout(&d)
+                .auto(false)
+                .engine(engine)
+                .threads(threads);
+            let mut ex = extract(opts).unwrap();
+            for _ in 0..5 {
+                ex.next().unwrap().unwrap();
+            }
+            drop(ex);
+            let files = dir_contents(&d);
+            std::fs::remove_dir_all(&d).unwrap();
+            files
+        };
+        let expected = run("default", 1);
+        assert!(expected.len() < all.len(), "{}", capture.display());
+        for threads in [2, 3] {
+            assert!(
+                run("server", threads) == expected,
+                "{}: server x{threads} stopped early differs",
+                capture.display()
+            );
+        }
+        compared += 1;
+        if compared == 10 {
+            break;
+        }
+    }
+    assert!(compared >= 5, "only {compared} captures compared");
+}

@@ -6,6 +6,9 @@
 //! - Any other IP packet, and every IP fragment (first or not, IPv4 or IPv6): the
 //!   unordered address pair, so all fragments of a datagram meet on one worker.
 //! - Frames without an IP header that we can find cheaply: 0.
+//! - With `pairs` (when the workers own per-connection state that also sees IP
+//!   fragments: tracing), every IP packet by the unordered address pair, so the
+//!   fragments of a TCP segment meet the rest of its connection.
 //!
 //! The outer IP header decides (tunnels go by their outer addresses). VLAN and QinQ
 //! tags are skipped.
@@ -15,11 +18,14 @@ use pcapkit_core::LinkType;
 /// IP protocols whose first four bytes are the source and destination ports.
 const PORTED: [u8; 5] = [6, 17, 33, 132, 136];
 
-/// The hash of the frame's connection (see the module text); 0 when it has no IP
-/// header we can locate.
-pub(crate) fn flow_hash(link_type: LinkType, data: &[u8]) -> u64 {
-    ip_of(link_type, data).map_or(0, ip_hash)
+/// The hash of the frame's connection (see the module text), or with `pairs` of its
+/// address pair; 0 when it has no IP header we can locate.
+pub(crate) fn flow_hash(link_type: LinkType, data: &[u8], pairs: bool) -> u64 {
+    ip_of(link_type, data).map_or(0, |ip| ip_hash(ip, pairs, 4))
 }
+
+/// IP protocols that carry an IP packet (IP-in-IP, IPv6-in-IP: 6in4, 6to4).
+const TUNNELS: [u8; 2] = [4, 41];
 
 /// The IP packet inside a frame of this link type, if any.
 fn ip_of(link_type: LinkType, data: &[u8]) -> Option<&[u8]> {
@@ -59,8 +65,10 @@ fn be16(data: &[u8], at: usize) -> Option<u16> {
     Some(u16::from_be_bytes([*b.first()?, *b.get(1)?]))
 }
 
-/// The symmetric hash of an IP packet's connection.
-fn ip_hash(ip: &[u8]) -> u64 {
+/// The symmetric hash of an IP packet's connection; with `pairs`, of the address pair
+/// of the innermost IP header (up to `depth` tunnels deep), as the two directions of
+/// a tunnel may have different outer addresses (6to4 relays).
+fn ip_hash(ip: &[u8], pairs: bool, depth: u8) -> u64 {
     let Some(&first) = ip.first() else {
         return 0;
     };
@@ -73,7 +81,10 @@ fn ip_hash(ip: &[u8]) -> u64 {
                 return 0;
             };
             let fragment = frag & 0x3fff != 0;
-            let ports = if fragment || ihl < 20 {
+            if pairs && !fragment && ihl >= 20 && depth > 0 && TUNNELS.contains(&proto) {
+                return ip_hash(ip.get(ihl..).unwrap_or_default(), pairs, depth - 1);
+            }
+            let ports = if pairs || fragment || ihl < 20 {
                 None
             } else {
                 ports(proto, ip.get(ihl..))
@@ -109,7 +120,13 @@ fn ip_hash(ip: &[u8]) -> u64 {
                     _ => break,
                 }
             }
-            symmetric(src, dst, next, ports(next, ip.get(at..)))
+            if !pairs {
+                return symmetric(src, dst, next, ports(next, ip.get(at..)));
+            }
+            if depth > 0 && TUNNELS.contains(&next) {
+                return ip_hash(ip.get(at..).unwrap_or_default(), pairs, depth - 1);
+            }
+            symmetric(src, dst, 0, None)
         }
         _ => 0,
     }
@@ -202,10 +219,10 @@ mod tests {
         let a = eth_ipv4([10, 0, 0, 1], [10, 0, 0, 2], 6, 40000, 80, 0);
         let b = eth_ipv4([10, 0, 0, 2], [10, 0, 0, 1], 6, 80, 40000, 0);
         let c = eth_ipv4([10, 0, 0, 1], [10, 0, 0, 2], 6, 40001, 80, 0);
-        let ha = flow_hash(LinkType::ETHERNET, &a);
+        let ha = flow_hash(LinkType::ETHERNET, &a, false);
         assert_ne!(ha, 0);
-        assert_eq!(ha, flow_hash(LinkType::ETHERNET, &b));
-        assert_ne!(ha, flow_hash(LinkType::ETHERNET, &c));
+        assert_eq!(ha, flow_hash(LinkType::ETHERNET, &b, false));
+        assert_ne!(ha, flow_hash(LinkType::ETHERNET, &c, false));
     }
 
     #[test]
@@ -214,9 +231,52 @@ mod tests {
         let first = eth_ipv4([1, 2, 3, 4], [5, 6, 7, 8], 17, 53, 5353, 0x2000);
         let later = eth_ipv4([1, 2, 3, 4], [5, 6, 7, 8], 17, 0xdead, 0xbeef, 0x0010);
         let back = eth_ipv4([5, 6, 7, 8], [1, 2, 3, 4], 1, 0, 0, 0);
-        let h = flow_hash(LinkType::ETHERNET, &first);
-        assert_eq!(h, flow_hash(LinkType::ETHERNET, &later));
-        assert_eq!(h, flow_hash(LinkType::ETHERNET, &back));
+        let h = flow_hash(LinkType::ETHERNET, &first, false);
+        assert_eq!(h, flow_hash(LinkType::ETHERNET, &later, false));
+        assert_eq!(h, flow_hash(LinkType::ETHERNET, &back, false));
+    }
+
+    #[test]
+    fn pairs_put_a_connection_with_its_fragments() {
+        let seg = eth_ipv4([1, 2, 3, 4], [5, 6, 7, 8], 6, 40000, 80, 0);
+        let frag = eth_ipv4([1, 2, 3, 4], [5, 6, 7, 8], 6, 40000, 80, 0x2000);
+        let other = eth_ipv4([5, 6, 7, 8], [1, 2, 3, 4], 6, 80, 40001, 0);
+        let h = flow_hash(LinkType::ETHERNET, &seg, true);
+        assert_eq!(h, flow_hash(LinkType::ETHERNET, &frag, true));
+        assert_eq!(h, flow_hash(LinkType::ETHERNET, &frag, false));
+        assert_eq!(h, flow_hash(LinkType::ETHERNET, &other, true));
+        assert_ne!(h, flow_hash(LinkType::ETHERNET, &seg, false));
+        let mut v6 = vec![0x60, 0, 0, 0, 0, 8, 6, 64];
+        v6.extend_from_slice(&[0xfe; 16]);
+        v6.extend_from_slice(&[0x20; 16]);
+        v6.extend_from_slice(&[0, 53, 0x30, 0x39, 0, 8, 0, 0]);
+        let mut v6frag = v6.clone();
+        v6frag[6] = 44;
+        assert_eq!(
+            flow_hash(LinkType::RAW, &v6, true),
+            flow_hash(LinkType::RAW, &v6frag, false)
+        );
+        // 6in4 with different outer addresses per direction: by the inner pair.
+        let tunnel = |outer: [u8; 4], inner: &[u8]| {
+            let mut p = vec![0x45, 0, 0, 0, 0, 1, 0, 0, 64, 41, 0, 0];
+            p.extend_from_slice(&outer);
+            p.extend_from_slice(&[9, 9, 9, 9]);
+            p.extend_from_slice(inner);
+            p
+        };
+        let mut back = v6.clone();
+        back[8..24].copy_from_slice(&[0x20; 16]);
+        back[24..40].copy_from_slice(&[0xfe; 16]);
+        let there = flow_hash(LinkType::RAW, &tunnel([1, 1, 1, 1], &v6), true);
+        assert_eq!(
+            there,
+            flow_hash(LinkType::RAW, &tunnel([2, 2, 2, 2], &back), true)
+        );
+        assert_eq!(there, flow_hash(LinkType::RAW, &v6, true));
+        assert_ne!(
+            flow_hash(LinkType::RAW, &tunnel([1, 1, 1, 1], &v6), false),
+            flow_hash(LinkType::RAW, &tunnel([2, 2, 2, 2], &back), false)
+        );
     }
 
     #[test]
@@ -232,11 +292,11 @@ mod tests {
         rev[8..24].copy_from_slice(&[0x20; 16]);
         rev[24..40].copy_from_slice(&[0xfe; 16]);
         rev[40..44].copy_from_slice(&[0x30, 0x39, 0, 53]);
-        let h = flow_hash(LinkType::ETHERNET, &v6);
+        let h = flow_hash(LinkType::ETHERNET, &v6, false);
         assert_ne!(h, 0);
-        assert_eq!(h, flow_hash(LinkType::RAW, &rev));
-        assert_eq!(flow_hash(LinkType::ETHERNET, &[0u8; 60]), 0);
-        assert_eq!(flow_hash(LinkType::ETHERNET, &[]), 0);
-        assert_eq!(flow_hash(LinkType(105), &v6), 0);
+        assert_eq!(h, flow_hash(LinkType::RAW, &rev, false));
+        assert_eq!(flow_hash(LinkType::ETHERNET, &[0u8; 60], false), 0);
+        assert_eq!(flow_hash(LinkType::ETHERNET, &[], false), 0);
+        assert_eq!(flow_hash(LinkType(105), &v6, false), 0);
     }
 }

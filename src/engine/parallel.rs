@@ -11,7 +11,14 @@
 //!   without an IP header to worker 0), so per-connection state stays on one thread.
 //!
 //! At most `4 × threads` batches are in flight, so memory stays bounded whatever the
-//! capture size.
+//! capture size. Batch buffers and the workers' output buffers are recycled (they
+//! return to the calling thread with the results), so the steady state allocates
+//! nothing per batch. The calling thread is one of the `threads`: it starts
+//! `threads - 1` workers; with `pipeline` it runs queued jobs itself while it waits
+//! for the next batch to write, with `server` it is the worker of part 0 (a smaller
+//! share of the flow hash) and runs that part of every batch, in order. Rendered blocks are written straight from the workers' buffers
+//! (vectored writes, [`Dumper::write_rendered_many`]), not copied into the output
+//! buffer first.
 
 use std::collections::VecDeque;
 use std::ops::Range;
@@ -27,14 +34,15 @@ use pcapkit_core::{
 use pcapkit_dump::{BlockName, BlockNamer, DumpError, Dumper, Renderer};
 use pcapkit_protocols::{DissectOptions, dissect};
 use pcapkit_reasm::{Facts, Wants};
+use pcapkit_trace::{FlowRecord, Segment as TraceSegment, TraceError, TraceOptions, Tracer};
 
 use crate::error::{Error, Result};
 
 use super::flow::flow_hash;
 
-/// Frames per batch (at most).
+/// Frames per batch (at most; times the workers for `server`).
 const BATCH_FRAMES: usize = 256;
-/// Frame bytes per batch (about).
+/// Frame bytes per batch (about; times the workers for `server`).
 const BATCH_BYTES: usize = 1 << 20;
 /// Batches in flight per worker.
 const IN_FLIGHT_PER_WORKER: usize = 4;
@@ -204,18 +212,20 @@ enum Entry {
 }
 
 /// Records read together, shared with the workers.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 struct Batch {
     seq: u64,
     buf: Vec<u8>,
     entries: Vec<Entry>,
 }
 
-/// A worker's share of a batch: the indices of its frames in `entries`.
+/// A worker's share of a batch: the indices of its frames in `entries`, and the
+/// (recycled) buffers to leave its results in.
 struct Job {
     batch: Arc<Batch>,
     part: usize,
     frames: Vec<usize>,
+    out: PartOut,
 }
 
 /// A frame as a worker left it.
@@ -229,6 +239,8 @@ struct FrameOut {
     error: Option<DumpError>,
     /// What reassembly takes from it, when reassembly is on.
     facts: Option<Facts>,
+    /// `server` tracing: the worker's tracer failed on this frame.
+    trace_error: Option<Box<TraceError>>,
 }
 
 /// A worker's results for its share of a batch.
@@ -267,12 +279,6 @@ struct Current {
 pub(crate) enum Item<'a> {
     /// A non-frame record.
     Block {
-        /// Its block name.
-        name: BlockName,
-        /// Its rendered block (for the dumper).
-        rendered: &'a [u8],
-        /// What PCAP output learns from it.
-        hint: Option<(LinkType, u32, bool)>,
         /// What it changes in the capture header.
         header: Option<&'a HeaderUpdate>,
     },
@@ -280,28 +286,97 @@ pub(crate) enum Item<'a> {
     Frame {
         /// The frame.
         raw: RawFrame<'a>,
-        /// Its rendered block.
-        rendered: &'a [u8],
         /// Its protocol chain (when asked for).
         protocols: Option<&'a str>,
         /// What reassembly takes from it (when reassembly is on).
         facts: Option<&'a Facts>,
+        /// `server` tracing: the worker's tracer failed on it.
+        trace_error: Option<Box<TraceError>>,
     },
 }
 
-/// The `pipeline` / `server` machinery of one extraction.
+/// A block of the batch being written whose writing is deferred until the batch is
+/// done, so that the batch's blocks go out in one vectored write.
+#[derive(Clone, Copy, Debug)]
+enum Pending {
+    /// A non-frame record: its entry.
+    Block(usize),
+    /// A frame: its part and its block's range in that part's output.
+    Frame(usize, usize, usize),
+}
+
+/// The settings every job runs with.
+#[derive(Clone)]
+struct JobCtx {
+    opts: Arc<DissectOptions>,
+    protocols: bool,
+    reasm: Option<(Wants, bool)>,
+    /// Tracing must dissect again without the stop condition when it hid TCP.
+    trace_full: bool,
+}
+
+/// `server` tracing: each worker traces the flows dispatched to it; the index is
+/// merged on the calling thread.
+#[derive(Debug)]
+pub(crate) struct ShardedTrace {
+    /// One tracer per worker (made with `write_index` off).
+    pub(crate) tracers: Vec<Tracer>,
+    /// Where the merged `index.json` / `index.csv` go.
+    pub(crate) dir: std::path::PathBuf,
+    /// Dissect again without the stop condition when it hid TCP.
+    pub(crate) full: bool,
+    /// The tracing options as given, and the input file: if the extraction stops
+    /// before the end, the workers (which read ahead) have traced frames `default`
+    /// would not have, so the trace is done again from the file up to where it
+    /// stopped.
+    pub(crate) replay: (TraceOptions, Option<std::path::PathBuf>),
+}
+
+/// The `pipeline` / `server` machinery of one extraction, and the output it writes in
+/// frame order.
 pub(crate) struct Parallel {
     dispatch: Dispatch,
     workers: usize,
     renderer: Option<Renderer>,
     names: BlockNamer,
     jobs: Vec<Sender<Job>>,
+    /// `pipeline`: the job queue, from which the calling thread runs jobs itself
+    /// while it waits.
+    steal: Option<Receiver<Job>>,
+    ctx: JobCtx,
     done: Receiver<Done>,
-    handles: Vec<JoinHandle<()>>,
+    handles: Vec<JoinHandle<Option<Tracer>>>,
+    /// `server` tracing: the index directory, and the merged index once finished.
+    trace_dir: Option<std::path::PathBuf>,
+    /// `server`: dispatch IP by address pair (see [`flow_hash`]).
+    pairs: bool,
+    trace_index: Option<Vec<FlowRecord>>,
+    trace_replay: Option<(TraceOptions, Option<std::path::PathBuf>)>,
+    /// Per worker: the first frame of each flow it traced (once finished).
+    trace_shards: Vec<Vec<u64>>,
+    /// `server`: the jobs of part 0, run by the calling thread in order, and its
+    /// tracer.
+    own: VecDeque<Job>,
+    own_tracer: Option<Tracer>,
+    own_trace_failed: bool,
+    /// The last frame handed out, and whether the input was read to its end.
+    handed: u64,
+    ended: bool,
     window: VecDeque<Slot>,
     current: Option<Current>,
     next_seq: u64,
     eof: bool,
+    /// Buffers of written batches, for the next ones.
+    spare_batches: Vec<Batch>,
+    spare_parts: Vec<PartOut>,
+    /// The output (none with `nofile`).
+    dumper: Option<Dumper>,
+    /// PCAP output was told about the input.
+    hinted: bool,
+    /// Whether blocks are written a batch at a time (one document: not PCAP output,
+    /// not `files`).
+    defer: bool,
+    pending: Vec<Pending>,
 }
 
 impl std::fmt::Debug for Parallel {
@@ -314,30 +389,49 @@ impl std::fmt::Debug for Parallel {
 }
 
 impl Parallel {
-    /// Starts `workers` threads. `renderer` is the output's (none with `nofile`);
-    /// `protocols`: whether the caller needs each frame's protocol chain; `reasm`:
-    /// what reassembly takes from each frame (and whether to dissect again without
-    /// the stop condition for it), taken by the worker that dissects the frame.
+    /// Starts the worker threads (`threads` of them for `server`; `threads - 1` for
+    /// `pipeline`, whose calling thread runs jobs too). `dumper` is the output (none
+    /// with `nofile`); `protocols`: whether the caller needs each frame's protocol
+    /// chain; `reasm`: what reassembly takes from each frame (and whether to dissect
+    /// again without the stop condition for it), taken by the worker that dissects
+    /// the frame; `trace`: `server`'s tracers, one per worker.
     pub(crate) fn new(
         dispatch: Dispatch,
-        workers: usize,
-        renderer: Option<Renderer>,
+        threads: usize,
+        dumper: Option<Dumper>,
         dissect_opts: Arc<DissectOptions>,
         protocols: bool,
         reasm: Option<(Wants, bool)>,
+        trace: Option<ShardedTrace>,
     ) -> Result<Self> {
-        let workers = workers.max(1);
+        let workers = threads.max(1);
+        let renderer = dumper.as_ref().map(Dumper::renderer);
+        let (mut tracers, trace_dir, trace_full, trace_replay) = match trace {
+            Some(t) if dispatch == Dispatch::Flow => {
+                (t.tracers, Some(t.dir), t.full, Some(t.replay))
+            }
+            _ => (Vec::new(), None, false, None),
+        };
+        let ctx = JobCtx {
+            opts: dissect_opts,
+            protocols,
+            reasm,
+            trace_full,
+        };
         let (done_tx, done) = crossbeam_channel::unbounded::<Done>();
         let mut jobs = Vec::new();
         let mut receivers = Vec::new();
+        let mut steal = None;
         match dispatch {
             Dispatch::Batch => {
                 let (tx, rx) = crossbeam_channel::unbounded::<Job>();
                 jobs.push(tx);
-                receivers.extend(std::iter::repeat_n(rx, workers));
+                receivers.extend(std::iter::repeat_n(rx.clone(), workers - 1));
+                steal = Some(rx);
             }
             Dispatch::Flow => {
-                for _ in 0..workers {
+                // Part 0 is the calling thread's.
+                for _ in 1..workers {
                     let (tx, rx) = crossbeam_channel::unbounded::<Job>();
                     jobs.push(tx);
                     receivers.push(rx);
@@ -345,32 +439,59 @@ impl Parallel {
             }
         }
         let mut handles = Vec::new();
+        tracers.reverse();
+        let own_tracer = if dispatch == Dispatch::Flow {
+            tracers.pop()
+        } else {
+            None
+        };
         for (i, rx) in receivers.into_iter().enumerate() {
             let done_tx = done_tx.clone();
             let renderer = renderer.clone();
-            let opts = Arc::clone(&dissect_opts);
+            let ctx = ctx.clone();
+            let tracer = tracers.pop();
             let handle = std::thread::Builder::new()
                 .name(format!("pcapkit-worker-{i}"))
-                .spawn(move || work(&rx, &done_tx, renderer, &opts, protocols, reasm))
+                .spawn(move || work(&rx, &done_tx, renderer, &ctx, tracer))
                 .map_err(|e| Error::Usage(format!("cannot start worker thread: {e}")))?;
             handles.push(handle);
         }
+        let defer = dumper.as_ref().is_some_and(Dumper::writes_many);
         Ok(Self {
             dispatch,
             workers,
             renderer,
             names: BlockNamer::default(),
             jobs,
+            steal,
+            ctx,
             done,
             handles,
+            pairs: trace_dir.is_some(),
+            trace_dir,
+            trace_index: None,
+            trace_replay,
+            trace_shards: Vec::new(),
+            own: VecDeque::new(),
+            own_tracer,
+            own_trace_failed: false,
+            handed: 0,
+            ended: false,
             window: VecDeque::new(),
             current: None,
             next_seq: 0,
             eof: false,
+            spare_batches: Vec::new(),
+            spare_parts: Vec::new(),
+            dumper,
+            hinted: false,
+            defer,
+            pending: Vec::new(),
         })
     }
 
-    /// The next record in file order, reading ahead and waiting for workers as needed;
+    /// The next record in file order, written to the output (or queued to be written
+    /// with the rest of its batch), reading ahead and waiting for workers as needed;
     /// `None` at the end of the input.
     pub(crate) fn next(
         &mut self,
@@ -385,24 +506,14 @@ impl Parallel {
             {
                 break;
             }
-            self.current = None;
+            self.retire()?;
             self.fill(reader, input)?;
             if self.window.is_empty() {
+                self.ended = true;
                 return Ok(None);
             }
             while self.window.front().is_some_and(|s| s.missing > 0) {
-                let Ok(done) = self.done.recv() else {
-                    return Err(Error::Usage("the worker threads stopped".into()));
-                };
-                let first = self.window.front().map_or(0, |s| s.batch.seq);
-                let idx = usize::try_from(done.seq.wrapping_sub(first)).unwrap_or(usize::MAX);
-                if let Some(slot) = self.window.get_mut(idx)
-                    && let Some(p) = slot.parts.get_mut(done.part)
-                    && p.is_none()
-                {
-                    *p = Some(done.result);
-                    slot.missing -= 1;
-                }
+                self.wait_step(reader, input)?;
             }
             let Some(slot) = self.window.pop_front() else {
                 return Ok(None);
@@ -429,18 +540,31 @@ impl Parallel {
         };
         let i = cur.at;
         cur.at += 1;
-        if matches!(
-            cur.batch.entries.get(i),
+        let failed = match cur.batch.entries.get(i) {
             Some(
                 Entry::Error(_)
-                    | Entry::Block {
-                        rendered: Err(_),
-                        ..
-                    }
-            )
-        ) {
+                | Entry::Block {
+                    rendered: Err(_), ..
+                },
+            ) => true,
+            Some(Entry::Frame(rec)) => cur
+                .cursor
+                .get(rec.part)
+                .and_then(|(k, _)| cur.parts.get(rec.part)?.frames.get(*k))
+                .is_some_and(|f| f.error.is_some()),
+            _ => false,
+        };
+        if failed {
+            // What came before goes out first, as with the default engine.
+            self.flush()?;
+            let Some(cur) = self.current.as_mut() else {
+                return Ok(None);
+            };
             return Err(take_error(cur, i));
         }
+        let Some(cur) = self.current.as_mut() else {
+            return Ok(None);
+        };
         let Some(entry) = cur.batch.entries.get(i) else {
             return Ok(None);
         };
@@ -454,12 +578,24 @@ impl Parallel {
                 rendered: Ok(bytes),
                 hint,
                 header,
-            } => Ok(Some(Item::Block {
-                name: *name,
-                rendered: bytes,
-                hint: *hint,
-                header: header.as_ref(),
-            })),
+            } => {
+                if let Some(dumper) = &mut self.dumper {
+                    if let Some((link, snaplen, ns)) = hint
+                        && !self.hinted
+                    {
+                        dumper.set_input(*link, *snaplen, *ns);
+                        self.hinted = true;
+                    }
+                    if self.defer {
+                        self.pending.push(Pending::Block(i));
+                    } else {
+                        dumper.write_rendered(name, None, bytes)?;
+                    }
+                }
+                Ok(Some(Item::Block {
+                    header: header.as_ref(),
+                }))
+            }
             Entry::Frame(rec) => {
                 let part = rec.part;
                 let (Some(out), Some((k, start))) =
@@ -470,26 +606,252 @@ impl Parallel {
                 let Some(res) = out.frames.get_mut(*k) else {
                     return Err(Error::Usage("a worker lost a frame".into()));
                 };
+                let trace_error = res.trace_error.take();
+                self.handed = rec.number;
                 let range: Range<usize> = *start..res.end;
                 *k += 1;
                 *start = res.end;
-                if let Some(e) = res.error.take() {
-                    return Err(Error::Output(e));
+                let raw = rec.raw(&cur.batch.buf);
+                if let Some(dumper) = &mut self.dumper {
+                    if self.defer {
+                        self.pending
+                            .push(Pending::Frame(part, range.start, range.end));
+                    } else {
+                        let block = out.out.get(range).unwrap_or_default();
+                        dumper.write_rendered(&BlockName::Frame(raw.number), Some(&raw), block)?;
+                    }
                 }
-                let res = &*res;
                 Ok(Some(Item::Frame {
-                    raw: rec.raw(&cur.batch.buf),
-                    rendered: out.out.get(range).unwrap_or_default(),
+                    raw,
                     protocols: res.protocols.as_deref(),
                     facts: res.facts.as_ref(),
+                    trace_error,
                 }))
             }
         }
     }
 
+    /// One step of waiting for the batch to write next: files finished work, or
+    /// (`pipeline`) runs a job here, or reads ahead; else blocks until a worker is done.
+    fn wait_step(&mut self, reader: &mut Reader, input: &std::path::Path) -> Result<()> {
+        if let Ok(done) = self.done.try_recv() {
+            self.accept(done);
+            return Ok(());
+        }
+        if self.dispatch == Dispatch::Flow {
+            // server: run part 0 here, in order; read ahead rather than wait.
+            if let Some(job) = self.own.pop_front() {
+                let tracer = self.own_tracer.as_mut();
+                let done = process(
+                    job,
+                    &mut self.renderer,
+                    &self.ctx,
+                    tracer,
+                    &mut self.own_trace_failed,
+                );
+                self.accept(done);
+                return Ok(());
+            }
+            if !self.eof && self.window.len() < 2 * self.window_size() {
+                return self.fill_to(reader, input, self.window.len() + 1);
+            }
+        }
+        if let Some(rx) = &self.steal {
+            // Leave a job in the queue for a worker that finishes, unless there is
+            // none: read ahead first (up to twice the usual window).
+            let queued = rx.len();
+            let ahead = 2 * self.window_size();
+            let read_ahead = !self.eof && self.window.len() < ahead;
+            if queued > 1 || (queued == 1 && (self.handles.is_empty() || !read_ahead)) {
+                if let Ok(job) = rx.try_recv() {
+                    let done = process(job, &mut self.renderer, &self.ctx, None, &mut false);
+                    self.accept(done);
+                }
+                return Ok(());
+            }
+            if read_ahead {
+                return self.fill_to(reader, input, self.window.len() + 1);
+            }
+        }
+        let Ok(done) = self.done.recv() else {
+            return Err(Error::Usage("the worker threads stopped".into()));
+        };
+        self.accept(done);
+        Ok(())
+    }
+
+    /// Files a worker's results with its batch.
+    fn accept(&mut self, done: Done) {
+        let first = self.window.front().map_or(0, |s| s.batch.seq);
+        let idx = usize::try_from(done.seq.wrapping_sub(first)).unwrap_or(usize::MAX);
+        if let Some(slot) = self.window.get_mut(idx)
+            && let Some(p) = slot.parts.get_mut(done.part)
+            && p.is_none()
+        {
+            *p = Some(done.result);
+            slot.missing -= 1;
+        }
+    }
+
+    /// Writes the deferred blocks of the batch being written.
+    fn flush(&mut self) -> Result<()> {
+        if self.pending.is_empty() {
+            return Ok(());
+        }
+        let (Some(cur), Some(dumper)) = (&self.current, &mut self.dumper) else {
+            self.pending.clear();
+            return Ok(());
+        };
+        let blocks: Vec<&[u8]> = self
+            .pending
+            .iter()
+            .map(|p| match *p {
+                Pending::Block(i) => match cur.batch.entries.get(i) {
+                    Some(Entry::Block {
+                        rendered: Ok(bytes),
+                        ..
+                    }) => bytes.as_slice(),
+                    _ => &[],
+                },
+                Pending::Frame(part, start, end) => cur
+                    .parts
+                    .get(part)
+                    .and_then(|p| p.out.get(start..end))
+                    .unwrap_or_default(),
+            })
+            .collect();
+        let result = dumper.write_rendered_many(&blocks);
+        self.pending.clear();
+        result?;
+        Ok(())
+    }
+
+    /// Done with the batch being written: writes what is deferred, keeps its buffers.
+    fn retire(&mut self) -> Result<()> {
+        self.flush()?;
+        let Some(cur) = self.current.take() else {
+            return Ok(());
+        };
+        let keep = self.window_size() * 3 + 2;
+        if let Ok(mut batch) = Arc::try_unwrap(cur.batch)
+            && self.spare_batches.len() < keep
+        {
+            batch.buf.clear();
+            batch.entries.clear();
+            self.spare_batches.push(batch);
+        }
+        for mut part in cur.parts {
+            if self.spare_parts.len() >= keep * self.jobs_per_batch() {
+                break;
+            }
+            part.out.clear();
+            part.frames.clear();
+            self.spare_parts.push(part);
+        }
+        Ok(())
+    }
+
+    /// Writes what is left and closes the output; with `server` tracing, stops the
+    /// workers, closes their flow files and writes the merged index. Idempotent.
+    /// `traced`: the last frame whose tracing `default` would have done (or
+    /// attempted, when tracing failed on it).
+    pub(crate) fn finish(&mut self, traced: u64) -> Result<()> {
+        let flushed = self.flush();
+        let finished = match &mut self.dumper {
+            Some(d) => d.finish().map_err(Error::from),
+            None => Ok(()),
+        };
+        let traced = self.finish_trace(traced);
+        flushed.and(finished).and(traced)
+    }
+
+    /// `server` tracing: the workers' tracers finished, their flows merged in order of
+    /// first frame and numbered as one tracer would, the index written.
+    fn finish_trace(&mut self, traced: u64) -> Result<()> {
+        let Some(dir) = self.trace_dir.take() else {
+            return Ok(());
+        };
+        self.jobs.clear();
+        self.window.clear();
+        self.own.clear();
+        let mut first = Ok(());
+        let mut shards = Vec::new();
+        let joined: Vec<Option<Tracer>> = self
+            .handles
+            .drain(..)
+            .map(|h| h.join().ok().flatten())
+            .collect();
+        for tracer in std::iter::once(self.own_tracer.take()).chain(joined) {
+            let Some(mut tracer) = tracer else {
+                continue;
+            };
+            match tracer.finish() {
+                Ok(records) => shards.push(records),
+                Err(e) => {
+                    if first.is_ok() {
+                        first = Err(Error::Trace(e));
+                    }
+                }
+            }
+        }
+        if !self.ended
+            && let Some((opts, Some(input))) = self.trace_replay.take()
+        {
+            // Stopped early: the workers read ahead. Trace again, as `default` does,
+            // up to where the extraction stopped.
+            for r in shards.iter().flatten() {
+                let _ = std::fs::remove_file(&r.fpout);
+            }
+            let index = replay_trace(opts, &input, traced, &self.ctx)?;
+            self.trace_index = Some(index);
+            return Ok(());
+        }
+        first?;
+        self.trace_shards = shards
+            .iter()
+            .map(|s| s.iter().filter_map(|r| r.index.first().copied()).collect())
+            .collect();
+        let index = pcapkit_trace::merge_index(shards);
+        pcapkit_trace::write_index(&dir, index.iter().cloned())?;
+        self.trace_index = Some(index);
+        Ok(())
+    }
+
+    /// `server` tracing, once finished: per worker, the first frame of each flow it
+    /// traced.
+    pub(crate) fn trace_shards(&self) -> &[Vec<u64>] {
+        &self.trace_shards
+    }
+
+    /// `server` tracing: the flows' index (empty until the end of input); `None`
+    /// when tracing is not sharded.
+    pub(crate) fn trace_index(&self) -> Option<&[FlowRecord]> {
+        if self.trace_dir.is_some() {
+            return Some(&[]);
+        }
+        self.trace_index.as_deref()
+    }
+
     /// Reads batches and hands them out until enough are in flight or the input ends.
     fn fill(&mut self, reader: &mut Reader, input: &std::path::Path) -> Result<()> {
-        let limit = self.workers * IN_FLIGHT_PER_WORKER;
+        self.fill_to(reader, input, self.window_size())
+    }
+
+    /// Batches in flight: [`IN_FLIGHT_PER_WORKER`] jobs per worker.
+    fn window_size(&self) -> usize {
+        match self.dispatch {
+            Dispatch::Batch => self.workers * IN_FLIGHT_PER_WORKER,
+            Dispatch::Flow => IN_FLIGHT_PER_WORKER,
+        }
+    }
+
+    /// [`Parallel::fill`] up to `limit` batches in flight.
+    fn fill_to(
+        &mut self,
+        reader: &mut Reader,
+        input: &std::path::Path,
+        limit: usize,
+    ) -> Result<()> {
         while !self.eof && self.window.len() < limit {
             let batch = self.read_batch(reader, input);
             let batch = Arc::new(batch);
@@ -510,14 +872,17 @@ impl Parallel {
                 }
                 let tx = match self.dispatch {
                     Dispatch::Batch => self.jobs.first(),
-                    Dispatch::Flow => self.jobs.get(part),
+                    Dispatch::Flow => part.checked_sub(1).and_then(|w| self.jobs.get(w)),
                 };
                 let job = Job {
                     batch: Arc::clone(&batch),
                     part,
                     frames,
+                    out: self.spare_parts.pop().unwrap_or_default(),
                 };
-                if tx.is_none_or(|tx| tx.send(job).is_err()) {
+                if self.dispatch == Dispatch::Flow && part == 0 {
+                    self.own.push_back(job);
+                } else if tx.is_none_or(|tx| tx.send(job).is_err()) {
                     return Err(Error::Usage("the worker threads stopped".into()));
                 }
                 parts.push(None);
@@ -543,10 +908,16 @@ impl Parallel {
     fn read_batch(&mut self, reader: &mut Reader, input: &std::path::Path) -> Batch {
         let seq = self.next_seq;
         self.next_seq += 1;
-        let mut buf = Vec::new();
-        let mut entries = Vec::new();
+        let Batch {
+            mut buf,
+            mut entries,
+            ..
+        } = self.spare_batches.pop().unwrap_or_default();
         let mut frames = 0;
-        while frames < BATCH_FRAMES && buf.len() < BATCH_BYTES {
+        // server splits a batch among the workers: larger batches keep its jobs the
+        // size of pipeline's.
+        let scale = self.jobs_per_batch();
+        while frames < BATCH_FRAMES * scale && buf.len() < BATCH_BYTES * scale {
             let record = match reader.next_record() {
                 Ok(Some(r)) => r,
                 Ok(None) => {
@@ -567,8 +938,7 @@ impl Parallel {
                     let part = match self.dispatch {
                         Dispatch::Batch => 0,
                         Dispatch::Flow => {
-                            // ok: the modulo is below `workers`, a usize
-                            (flow_hash(raw.link_type, raw.data) % self.workers as u64) as usize
+                            part_of(flow_hash(raw.link_type, raw.data, self.pairs), self.workers)
                         }
                     };
                     entries.push(Entry::Frame(FrameRec::copy(&raw, &mut buf, part)));
@@ -633,39 +1003,25 @@ impl Parallel {
         }
         Ok(out)
     }
-
-    /// Writes an item to the dumper (helper shared by the Extractor).
-    pub(crate) fn write(
-        dumper: &mut Dumper,
-        hinted: &mut bool,
-        item: &Item<'_>,
-    ) -> std::result::Result<(), DumpError> {
-        match item {
-            Item::Block {
-                name,
-                rendered,
-                hint,
-                ..
-            } => {
-                if let Some((link, snaplen, ns)) = hint
-                    && !*hinted
-                {
-                    dumper.set_input(*link, *snaplen, *ns);
-                    *hinted = true;
-                }
-                dumper.write_rendered(name, None, rendered)
-            }
-            Item::Frame { raw, rendered, .. } => {
-                dumper.write_rendered(&BlockName::Frame(raw.number), Some(raw), rendered)
-            }
-        }
-    }
 }
 
-/// Moves the error at entry `i` (a reader error, or a block that could not be
+/// Moves the error at entry `i` (a reader error, a block or frame that could not be
 /// rendered) out of the batch. Workers drop their share of a batch before reporting,
 /// so the batch being written is ours alone.
 fn take_error(cur: &mut Current, i: usize) -> Error {
+    if let Some(Entry::Frame(rec)) = cur.batch.entries.get(i) {
+        let part = rec.part;
+        let k = cur.cursor.get(part).map_or(0, |c| c.0);
+        return match cur
+            .parts
+            .get_mut(part)
+            .and_then(|p| p.frames.get_mut(k))
+            .and_then(|f| f.error.take())
+        {
+            Some(e) => Error::Output(e),
+            None => Error::Usage("a worker lost a frame".into()),
+        };
+    }
     if let Some(batch) = Arc::get_mut(&mut cur.batch)
         && let Some(entry) = batch.entries.get_mut(i)
     {
@@ -688,12 +1044,73 @@ fn take_error(cur: &mut Current, i: usize) -> Error {
 
 impl Drop for Parallel {
     fn drop(&mut self) {
+        // As a dropped Dumper does, the blocks already processed go out; as a dropped
+        // tracer does, the flow files are closed and the index written.
+        let _ = self.flush();
+        let _ = self.finish_trace(self.handed);
         self.jobs.clear();
         self.window.clear();
+        self.own.clear();
         for h in self.handles.drain(..) {
             let _ = h.join();
         }
     }
+}
+
+/// Hash slots per worker thread; the calling thread, which also reads and writes,
+/// takes [`OWN_SLOTS`] of them for part 0.
+const SLOTS: u64 = 4;
+/// Hash slots of part 0 (the calling thread's).
+const OWN_SLOTS: u64 = 3;
+
+/// `server`: the part (0: the calling thread) of a frame with flow hash `hash`, out of
+/// `parts`: part 0 gets a smaller share, as the calling thread also reads the input
+/// and writes the output.
+fn part_of(hash: u64, parts: usize) -> usize {
+    let others = parts.saturating_sub(1) as u64;
+    let slot = hash % (OWN_SLOTS + SLOTS * others);
+    match slot.checked_sub(OWN_SLOTS) {
+        // ok: below `parts`, a usize
+        Some(s) => 1 + (s / SLOTS) as usize,
+        None => 0,
+    }
+}
+
+/// Traces the frames of `input` up to frame `last` with one tracer, as the `default`
+/// engine does (stopping at a tracing error); its index.
+fn replay_trace(
+    opts: TraceOptions,
+    input: &std::path::Path,
+    last: u64,
+    ctx: &JobCtx,
+) -> Result<Vec<FlowRecord>> {
+    let mut tracer = Tracer::new(opts)?;
+    let mut reader =
+        Reader::open_with(input, pcapkit_core::ReaderOptions::default()).map_err(|source| {
+            Error::Capture {
+                path: input.to_path_buf(),
+                source,
+            }
+        })?;
+    while let Ok(Some(record)) = reader.next_record() {
+        let Record::Frame(raw) = record else {
+            continue;
+        };
+        if raw.number > last {
+            break;
+        }
+        let packet = dissect(raw.link_type, raw.data, &ctx.opts);
+        let fed = if ctx.trace_full && TraceSegment::from_packet(&packet).is_none() {
+            let full = dissect(raw.link_type, raw.data, &DissectOptions::default());
+            tracer.feed(&raw, &full)
+        } else {
+            tracer.feed(&raw, &packet)
+        };
+        if fed.is_err() {
+            break;
+        }
+    }
+    Ok(tracer.finish()?)
 }
 
 /// A worker: dissects and renders its frames of each job.
@@ -701,45 +1118,73 @@ fn work(
     rx: &Receiver<Job>,
     done: &Sender<Done>,
     mut renderer: Option<Renderer>,
-    opts: &DissectOptions,
-    protocols: bool,
-    reasm: Option<(Wants, bool)>,
-) {
+    ctx: &JobCtx,
+    mut tracer: Option<Tracer>,
+) -> Option<Tracer> {
+    // After a tracing error the extraction stops at that frame: trace no further.
+    let mut trace_failed = false;
     for job in rx {
-        let (seq, part) = (job.batch.seq, job.part);
-        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            run_job(&job, renderer.as_mut(), opts, protocols, reasm)
-        }));
-        let result = result.unwrap_or_else(|p| {
-            // A fresh renderer: the old one may be mid-block.
-            renderer = renderer.clone();
-            PartOut {
-                panic: Some(
-                    p.downcast_ref::<&str>()
-                        .map(|s| (*s).to_owned())
-                        .or_else(|| p.downcast_ref::<String>().cloned())
-                        .unwrap_or_else(|| "panic".to_owned()),
-                ),
-                ..PartOut::default()
-            }
-        });
-        drop(job);
-        if done.send(Done { seq, part, result }).is_err() {
-            return;
+        let trace = tracer.as_mut();
+        if done
+            .send(process(job, &mut renderer, ctx, trace, &mut trace_failed))
+            .is_err()
+        {
+            break;
         }
+    }
+    tracer
+}
+
+/// Runs a job (on a worker, or on the calling thread); a panic becomes an error
+/// result.
+fn process(
+    mut job: Job,
+    renderer: &mut Option<Renderer>,
+    ctx: &JobCtx,
+    tracer: Option<&mut Tracer>,
+    trace_failed: &mut bool,
+) -> Done {
+    let (seq, part) = (job.batch.seq, job.part);
+    let mut out = std::mem::take(&mut job.out);
+    out.out.clear();
+    out.frames.clear();
+    out.panic = None;
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        run_job(&job, &mut out, renderer.as_mut(), ctx, tracer, trace_failed);
+    }));
+    if let Err(p) = result {
+        // A fresh renderer: the old one may be mid-block.
+        *renderer = renderer.clone();
+        out = PartOut {
+            panic: Some(
+                p.downcast_ref::<&str>()
+                    .map(|s| (*s).to_owned())
+                    .or_else(|| p.downcast_ref::<String>().cloned())
+                    .unwrap_or_else(|| "panic".to_owned()),
+            ),
+            ..PartOut::default()
+        };
+    }
+    // The batch is the calling thread's alone again once every job has dropped it.
+    drop(job);
+    Done {
+        seq,
+        part,
+        result: out,
     }
 }
 
 fn run_job(
     job: &Job,
+    result: &mut PartOut,
     mut renderer: Option<&mut Renderer>,
-    opts: &DissectOptions,
-    protocols: bool,
-    reasm: Option<(Wants, bool)>,
-) -> PartOut {
+    ctx: &JobCtx,
+    mut tracer: Option<&mut Tracer>,
+    trace_failed: &mut bool,
+) {
     let batch = &job.batch;
-    let mut out = Vec::with_capacity(batch.buf.len() * 4);
-    let mut frames = Vec::with_capacity(job.frames.len());
+    let opts = &*ctx.opts;
+    let out = &mut result.out;
     for &i in &job.frames {
         let Some(Entry::Frame(rec)) = batch.entries.get(i) else {
             continue;
@@ -749,12 +1194,12 @@ fn run_job(
         let start = out.len();
         let mut error = None;
         if let Some(r) = renderer.as_deref_mut()
-            && let Err(e) = r.render_frame(&mut out, &raw, &packet)
+            && let Err(e) = r.render_frame(out, &raw, &packet)
         {
             out.truncate(start);
             error = Some(e);
         }
-        let facts = reasm.map(|(wants, redissect)| {
+        let facts = ctx.reasm.map(|(wants, redissect)| {
             if redissect {
                 let full = dissect(raw.link_type, raw.data, &DissectOptions::default());
                 Facts::of(wants, raw.number, raw.timestamp, &full)
@@ -762,16 +1207,27 @@ fn run_job(
                 Facts::of(wants, raw.number, raw.timestamp, &packet)
             }
         });
-        frames.push(FrameOut {
+        let mut trace_error = None;
+        if let Some(t) = tracer.as_deref_mut()
+            && !*trace_failed
+        {
+            let fed = if ctx.trace_full && TraceSegment::from_packet(&packet).is_none() {
+                let full = dissect(raw.link_type, raw.data, &DissectOptions::default());
+                t.feed(&raw, &full)
+            } else {
+                t.feed(&raw, &packet)
+            };
+            if let Err(e) = fed {
+                trace_error = Some(Box::new(e));
+                *trace_failed = true;
+            }
+        }
+        result.frames.push(FrameOut {
             end: out.len(),
-            protocols: protocols.then(|| packet.protocols().to_string()),
+            protocols: ctx.protocols.then(|| packet.protocols().to_string()),
             error,
             facts,
+            trace_error,
         });
-    }
-    PartOut {
-        out,
-        frames,
-        panic: None,
     }
 }

@@ -313,6 +313,31 @@ impl Dumper {
         result.map_err(|e| self.locate(e))
     }
 
+    /// Whether [`Dumper::write_rendered_many`] takes blocks: one document (JSON, JSON
+    /// Lines, plist, tree), not PCAP output nor `files` mode (which need each frame).
+    pub fn writes_many(&self) -> bool {
+        matches!(
+            self.sink,
+            Sink::Json(_) | Sink::Jsonl(_) | Sink::Plist(_) | Sink::Tree(_)
+        )
+    }
+
+    /// Appends several blocks made by a [`Renderer`] of the same format, in order:
+    /// the same bytes as [`Dumper::write_rendered`] for each, but large runs go to
+    /// the output in vectored writes straight from where they were rendered, without
+    /// being copied. Writes nothing and returns `false` when the dumper does not
+    /// [`Dumper::writes_many`].
+    pub fn write_rendered_many(&mut self, blocks: &[&[u8]]) -> Result<bool> {
+        let result = match &mut self.sink {
+            Sink::Json(w) => w.write_rendered_many(blocks),
+            Sink::Jsonl(w) => w.write_rendered_many(blocks),
+            Sink::Plist(w) => w.write_rendered_many(blocks),
+            Sink::Tree(w) => w.write_rendered_many(blocks),
+            Sink::Pcap(_) | Sink::Files => return Ok(false),
+        };
+        result.map(|()| true).map_err(|e| self.locate(e))
+    }
+
     /// Closes the document and flushes it. Idempotent.
     pub fn finish(&mut self) -> Result<()> {
         let result = self.sink.finish();
@@ -525,6 +550,58 @@ mod tests {
                 );
                 assert_eq!(ra, rb, "{format} files={files}");
             }
+        }
+    }
+
+    #[test]
+    fn write_rendered_many_writes_what_write_frame_writes() {
+        let dir = tempfile::tempdir().unwrap();
+        for format in Format::ALL {
+            let a = dir.path().join(format!("{format}-a"));
+            let b = dir.path().join(format!("{format}-b"));
+            let mut da = Dumper::to_file(&a, format, DumpOptions::default()).unwrap();
+            // A small buffer: most runs go out in vectored writes.
+            let small = DumpOptions {
+                buffer: 64,
+                ..DumpOptions::default()
+            };
+            let mut db = Dumper::to_file(&b, format, small).unwrap();
+            assert_eq!(db.writes_many(), format != Format::Pcap, "{format}");
+            let mut r = db.renderer();
+            let header = serde_json::json!({"magic": "a1b2c3d4"});
+            da.write_block(&BlockName::GlobalHeader, &header).unwrap();
+            let mut blocks = vec![Vec::new()];
+            r.render_block(&mut blocks[0], &BlockName::GlobalHeader, &header)
+                .unwrap();
+            for n in 1..=5u64 {
+                let data: Vec<u8> = (0..60 * n).map(|i| (i * n) as u8).collect();
+                let raw = RawFrame::new(
+                    n,
+                    Timestamp::new(n as i64, 5),
+                    LinkType::ETHERNET,
+                    data.len() as u32,
+                    &data,
+                );
+                let p = dissect(raw.link_type, raw.data, &DissectOptions::default());
+                da.write_frame(&raw, &p).unwrap();
+                let mut bytes = Vec::new();
+                r.render_frame(&mut bytes, &raw, &p).unwrap();
+                blocks.push(bytes);
+            }
+            let slices: Vec<&[u8]> = blocks.iter().map(Vec::as_slice).collect();
+            // In three calls: one block alone, then two runs.
+            let wrote = db.write_rendered_many(&slices[..1]).unwrap()
+                && db.write_rendered_many(&slices[1..3]).unwrap()
+                && db.write_rendered_many(&slices[3..]).unwrap();
+            assert_eq!(wrote, format != Format::Pcap, "{format}");
+            da.finish().unwrap();
+            db.finish().unwrap();
+            if format == Format::Pcap {
+                continue;
+            }
+            let (ra, rb) = (fs::read(&a).unwrap(), fs::read(&b).unwrap());
+            assert!(ra.len() > 500, "{format}");
+            assert_eq!(ra, rb, "{format}");
         }
     }
 

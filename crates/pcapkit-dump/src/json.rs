@@ -191,6 +191,18 @@ impl<W: Write> JsonWriter<W> {
     }
 
     /// Appends a block rendered by [`render_json`] (what [`crate::Renderer`] makes).
+    /// [`JsonWriter::write_rendered`] for several blocks, written without copying.
+    pub(crate) fn write_rendered_many(&mut self, blocks: &[&[u8]]) -> Result<()> {
+        let mut parts: Vec<&[u8]> = Vec::with_capacity(blocks.len() * 2);
+        for block in blocks {
+            parts.push(if self.blocks == 0 { b"\n\t" } else { b",\n\t" });
+            parts.push(block);
+            self.blocks += 1;
+        }
+        self.out.write_many(&parts)?;
+        Ok(())
+    }
+
     pub(crate) fn write_rendered(&mut self, block: &[u8]) -> Result<()> {
         let buf = &mut self.out.buf;
         buf.extend_from_slice(if self.blocks == 0 { b"\n\t" } else { b",\n\t" });
@@ -309,6 +321,12 @@ impl<W: Write> JsonlWriter<W> {
     }
 
     /// Appends a line rendered by [`render_jsonl`].
+    /// [`JsonlWriter::write_rendered`] for several lines, written without copying.
+    pub(crate) fn write_rendered_many(&mut self, lines: &[&[u8]]) -> Result<()> {
+        self.out.write_many(lines)?;
+        Ok(())
+    }
+
     pub(crate) fn write_rendered(&mut self, line: &[u8]) -> Result<()> {
         self.out.buf.extend_from_slice(line);
         self.out.block_done()?;

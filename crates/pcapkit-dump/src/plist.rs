@@ -546,6 +546,12 @@ where
 
 impl<W: Write> PlistWriter<W> {
     /// Appends an entry rendered by [`render_plist_block`].
+    /// [`PlistWriter::write_rendered`] for several blocks, written without copying.
+    pub(crate) fn write_rendered_many(&mut self, blocks: &[&[u8]]) -> Result<()> {
+        self.out.write_many(blocks)?;
+        Ok(())
+    }
+
     pub(crate) fn write_rendered(&mut self, block: &[u8]) -> Result<()> {
         self.out.buf.extend_from_slice(block);
         self.out.block_done()?;

@@ -751,6 +751,20 @@ where
 
 impl<W: Write> TreeWriter<W> {
     /// Appends a block rendered by [`render_tree_block`].
+    /// [`TreeWriter::write_rendered`] for several blocks, written without copying.
+    pub(crate) fn write_rendered_many(&mut self, blocks: &[&[u8]]) -> Result<()> {
+        let mut parts: Vec<&[u8]> = Vec::with_capacity(blocks.len() * 2);
+        for block in blocks {
+            if self.blocks > 0 {
+                parts.push(b"\n");
+            }
+            parts.push(block);
+            self.blocks += 1;
+        }
+        self.out.write_many(&parts)?;
+        Ok(())
+    }
+
     pub(crate) fn write_rendered(&mut self, block: &[u8]) -> Result<()> {
         if self.blocks > 0 {
             self.out.buf.push(b'\n');

@@ -119,8 +119,8 @@ impl FlowRecord {
 }
 
 /// Streams `records` into `dir/index.json` (a JSON array, one record per line) and
-/// `dir/index.csv`.
-pub(crate) fn write_index(
+/// `dir/index.csv` (what [`crate::Tracer::finish`] writes), returning both paths.
+pub fn write_index(
     dir: &Path,
     records: impl Iterator<Item = FlowRecord>,
 ) -> Result<(PathBuf, PathBuf)> {
@@ -160,6 +160,19 @@ pub(crate) fn write_index(
     Ok((json_path, csv_path))
 }
 
+/// The index of several tracers that each saw some of the flows of one capture
+/// (e.g. one per thread, each fed every frame of its flows in order): their records
+/// in order of first frame, `stream` numbered from 0 in that order, as one tracer fed
+/// every frame would number them.
+pub fn merge_index(shards: impl IntoIterator<Item = Vec<FlowRecord>>) -> Vec<FlowRecord> {
+    let mut all: Vec<FlowRecord> = shards.into_iter().flatten().collect();
+    all.sort_by_key(|r| r.index.first().copied().unwrap_or(u64::MAX));
+    for (i, r) in all.iter_mut().enumerate() {
+        r.stream = i as u64;
+    }
+    all
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -171,5 +184,39 @@ mod tests {
         assert_eq!(csv_field("ab"), "ab");
         assert_eq!(FlowEnd::Timeout.name(), "timeout");
         assert_eq!(serde_json::to_string(&FlowEnd::Rst).unwrap(), "\"rst\"");
+    }
+
+    fn rec(stream: u64, index: &[u64]) -> FlowRecord {
+        FlowRecord {
+            stream,
+            fpout: PathBuf::from(format!("f{}", index[0])),
+            index: index.to_vec(),
+            label: format!("f{}", index[0]),
+            src: "10.0.0.1".into(),
+            srcport: 1,
+            dst: "10.0.0.2".into(),
+            dstport: 2,
+            fwd_packets: 1,
+            fwd_bytes: 60,
+            fwd_payload: 0,
+            rev_packets: 0,
+            rev_bytes: 0,
+            rev_payload: 0,
+            first_ts: "1.0".into(),
+            last_ts: "1.0".into(),
+            end: FlowEnd::Eof,
+        }
+    }
+
+    #[test]
+    fn merged_shards_are_numbered_by_first_frame() {
+        let a = vec![rec(0, &[2, 5]), rec(1, &[7])];
+        let b = vec![rec(0, &[1, 3]), rec(1, &[4, 9]), rec(2, &[8])];
+        let m = merge_index([a, b]);
+        let firsts: Vec<u64> = m.iter().map(|r| r.index[0]).collect();
+        assert_eq!(firsts, [1, 2, 4, 7, 8]);
+        let streams: Vec<u64> = m.iter().map(|r| r.stream).collect();
+        assert_eq!(streams, [0, 1, 2, 3, 4]);
+        assert_eq!(m[1].index, [2, 5]);
     }
 }

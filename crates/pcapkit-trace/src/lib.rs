@@ -62,7 +62,7 @@ use pcapkit_protocols::Packet;
 pub use error::{Result, TraceError};
 pub use format::{TraceFormat, UnknownTraceFormat};
 pub use frames::FrameList;
-pub use index::{FlowEnd, FlowRecord};
+pub use index::{FlowEnd, FlowRecord, merge_index, write_index};
 pub use segment::{Endpoint, Segment};
 
 use output::{FileOptions, FileState, Files};
