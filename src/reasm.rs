@@ -249,6 +249,10 @@ impl ReasmSink {
             ipv4: opts.ipv4.then(Vec::new),
             ipv6: opts.ipv6.then(Vec::new),
             tcp: opts.tcp.then(Vec::new),
+            stats: [Protocol::Ipv4, Protocol::Ipv6, Protocol::Tcp]
+                .into_iter()
+                .filter_map(|p| engine.stats(p).map(|s| (p, s)))
+                .collect(),
             ..ReassemblyData::default()
         };
         Ok(Some(Self {
@@ -307,13 +311,12 @@ impl ReasmSink {
                 list.extend(new);
             }
         }
-        // Refreshed in place: this runs once per frame, and must not allocate.
-        self.data.stats.clear();
-        self.data.stats.extend(
-            [Protocol::Ipv4, Protocol::Ipv6, Protocol::Tcp]
-                .into_iter()
-                .filter_map(|p| self.engine.stats(p).map(|s| (p, s))),
-        );
+        // Refreshed in place (this runs once per frame): the list was made in `new`.
+        for (p, stats) in &mut self.data.stats {
+            if let Some(s) = self.engine.stats(*p) {
+                *stats = s;
+            }
+        }
         Ok(())
     }
 

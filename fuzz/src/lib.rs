@@ -218,7 +218,8 @@ pub fn check_reasm(data: &[u8]) {
 /// list is increasing and holds only frames that were read; each PCAP/PCAPNG flow
 /// file reads back with our reader as exactly the flow's frames (bytes and
 /// timestamps), each JSON Lines flow file as one valid JSON value per frame; a frame
-/// a PCAP file refuses is an error naming it, and stays in its flow's index only.
+/// a PCAP (or, outside 1970-2554, PCAPNG) file refuses is an error naming it, and stays in
+/// its flow's index only.
 pub fn check_trace(data: &[u8]) {
     use pcapkit::pcapkit_trace::{TraceFormat, TraceOptions, Tracer};
     use std::collections::BTreeMap;
@@ -227,7 +228,11 @@ pub fn check_trace(data: &[u8]) {
     let Ok(mut r) = Reader::from_bytes(data.to_vec(), ReaderOptions::default()) else {
         return;
     };
-    let dir = std::env::temp_dir().join(format!("pcapkit-fuzz-trace-{}", std::process::id()));
+    // One scratch directory per call (tests run checks on several threads at once).
+    static CALLS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let call = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let dir =
+        std::env::temp_dir().join(format!("pcapkit-fuzz-trace-{}-{call}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     let (format, big, nano) = match data.len() % 5 {
         0 => (TraceFormat::Pcap, false, false),
@@ -266,9 +271,12 @@ pub fn check_trace(data: &[u8]) {
             Err(e) => {
                 let named = matches!(&e,
                     pcapkit::pcapkit_trace::TraceError::Capture { frame: Some(n), .. } if *n == f.number);
+                // PCAPNG (u64 nanoseconds from the epoch) refuses only times outside
+                // 1970-2554.
+                let outside = u64::try_from(f.timestamp.as_nanos()).is_err();
                 assert!(
-                    named && matches!(format, TraceFormat::Pcap),
-                    "only PCAP flow files refuse frames, naming them: {e}"
+                    named && (matches!(format, TraceFormat::Pcap) || outside),
+                    "only PCAP flow files, or times outside 1970-2554, refuse frames, naming them: {e}"
                 );
                 refused.insert(f.number);
             }

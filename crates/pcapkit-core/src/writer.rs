@@ -332,14 +332,21 @@ impl<W: Write> PcapngWriter<W> {
                 id
             }
         };
+        self.write_frame_on(id, frame)
+    }
+
+    /// Writes one frame as an EPB on interface `interface_id` (declared by the caller,
+    /// nanosecond resolution): a time before the epoch is a typed
+    /// [`ErrorKind::TimestampOutOfRange`].
+    pub fn write_frame_on(&mut self, interface_id: u32, frame: &RawFrame<'_>) -> Result<(), Error> {
         let ns = frame.timestamp.as_nanos();
         let raw = u64::try_from(ns).map_err(|_| {
             self.error(ErrorKind::TimestampOutOfRange {
                 timestamp: format!("{:#}", frame.timestamp),
-                limit: "nanosecond PCAPNG timestamps start at the epoch",
+                limit: "nanosecond PCAPNG timestamps hold 1970 to 2554",
             })
         })?;
-        self.write_packet(id, raw, frame.origlen, frame.data)
+        self.write_packet(interface_id, raw, frame.origlen, frame.data)
     }
 
     /// Writes an EPB with a raw timestamp in the interface's own units.

@@ -57,10 +57,12 @@ fn frame_part(frame: Option<u64>) -> String {
 /// What to do when a PCAP flow file cannot hold a frame.
 fn hint(source: &pcapkit_core::Error) -> &'static str {
     use pcapkit_core::ErrorKind;
-    match source.kind {
-        ErrorKind::TimestampOutOfRange { .. } | ErrorKind::LinkTypeMismatch { .. } => {
-            " (the pcapng trace format holds any time and several link types)"
+    match &source.kind {
+        // PCAP's 32-bit seconds; PCAPNG's limits (1970-2554) have no remedy here.
+        ErrorKind::TimestampOutOfRange { limit, .. } if limit.starts_with("PCAP ") => {
+            " (the pcapng trace format holds times after 2106)"
         }
+        ErrorKind::LinkTypeMismatch { .. } => " (the pcapng trace format holds several link types)",
         _ => "",
     }
 }

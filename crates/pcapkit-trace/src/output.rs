@@ -392,14 +392,7 @@ impl Files {
                         i
                     }
                 };
-                let ns = u64::try_from(raw.timestamp.as_nanos()).map_err(|_| {
-                    TraceError::Usage(format!(
-                        "frame {} has a timestamp before 1970, which PCAPNG cannot store",
-                        raw.number
-                    ))
-                })?;
-                w.write_packet(id, ns, raw.origlen, raw.data)
-                    .map_err(|e| cap_err(path, e))?;
+                w.write_frame_on(id, raw).map_err(|e| cap_err(path, e))?;
             }
             Writer::Text(w) => {
                 let prefix: &[u8] = match (format, st.blocks) {

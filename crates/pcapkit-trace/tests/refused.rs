@@ -36,7 +36,10 @@ fn a_refused_frame_is_an_error_naming_it_and_the_file_keeps_the_others() {
         }
         let msg = err.to_string();
         assert!(msg.contains("capture frame 4"), "{msg}");
-        assert!(msg.contains("pcapng trace format"), "{msg}");
+        assert!(
+            msg.contains("pcapng trace format holds times after 2106"),
+            "{msg}"
+        );
     }
     let index = t.finish().unwrap();
     assert_eq!(index.len(), 1, "{index:?}");
@@ -74,4 +77,34 @@ fn pcapng_flow_files_hold_times_pcap_cannot() {
     let mut r = Reader::from_bytes(back, ReaderOptions::default()).unwrap();
     let f = r.next_frame().unwrap().unwrap();
     assert_eq!(f.timestamp.secs, TOO_LATE);
+}
+
+#[test]
+fn pcapng_refuses_a_time_before_1970_with_a_typed_error_naming_the_frame() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut t = Tracer::new(TraceOptions::new(dir.path()).format(TraceFormat::Pcapng)).unwrap();
+    let frames = connection(C, S, 100);
+    feed(&mut t, 1, Timestamp::new(1000, 0), &frames[0]).unwrap();
+    let err = feed(&mut t, 2, Timestamp::new(-5, 0), &frames[1]).unwrap_err();
+    match &err {
+        TraceError::Capture { frame, source, .. } => {
+            assert_eq!(*frame, Some(2));
+            assert!(matches!(
+                source.kind,
+                pcapkit_core::ErrorKind::TimestampOutOfRange { .. }
+            ));
+        }
+        other => panic!("expected a Capture error, got {other:?}"),
+    }
+    assert!(err.to_string().contains("capture frame 2"), "{err}");
+    feed(&mut t, 3, Timestamp::new(1002, 0), &frames[2]).unwrap();
+    let index = t.finish().unwrap();
+    assert_eq!(index[0].index, vec![1, 2, 3]);
+    let back = std::fs::read(&index[0].fpout).unwrap();
+    let mut r = Reader::from_bytes(back, ReaderOptions::default()).unwrap();
+    let mut secs = Vec::new();
+    while let Ok(Some(f)) = r.next_frame() {
+        secs.push(f.timestamp.secs);
+    }
+    assert_eq!(secs, vec![1000, 1002]);
 }
