@@ -53,6 +53,7 @@ mod segment;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
 use pcapkit_core::{RawFrame, Timestamp};
@@ -173,7 +174,7 @@ struct Flow {
     b: Endpoint,
     first: Timestamp,
     last: Timestamp,
-    label: Box<str>,
+    label: Arc<str>,
     frames: FrameList,
     /// Per direction (0: a to b, 1: b to a): frames, wire bytes, payload bytes.
     packets: [u64; 2],
@@ -196,6 +197,10 @@ fn ts_label(ts: Timestamp) -> String {
 pub struct Tracer {
     opts: TraceOptions,
     table: HashMap<Key, u32, FxBuild>,
+    /// Flows so far per name without suffix (`{a}-{b}-{first_ts}`): the next one with
+    /// that name gets `_{n}`. Keyed by the exact name (SipHash: the names are the
+    /// capture's), so no two flows of a trace ever share a file.
+    names: HashMap<Arc<str>, u32>,
     flows: Vec<Flow>,
     files: Files,
     finished: bool,
@@ -236,6 +241,7 @@ impl Tracer {
         Ok(Self {
             opts,
             table: HashMap::with_hasher(FxBuild),
+            names: HashMap::new(),
             flows: Vec::new(),
             files,
             finished: false,
@@ -305,12 +311,12 @@ impl Tracer {
                 };
                 if stale {
                     self.end_flow(id, end)?;
-                    self.new_flow(key, seg, ts, Some(id))?
+                    self.new_flow(key, seg, ts)?
                 } else {
                     id
                 }
             }
-            None => self.new_flow(key, seg, ts, None)?,
+            None => self.new_flow(key, seg, ts)?,
         };
         let Some(flow) = self.flows.get_mut(id as usize) else {
             return Ok(u64::from(id));
@@ -381,13 +387,7 @@ impl Tracer {
         (false, FlowEnd::Eof)
     }
 
-    fn new_flow(
-        &mut self,
-        key: Key,
-        seg: &Segment,
-        ts: Timestamp,
-        prev: Option<u32>,
-    ) -> Result<u32> {
+    fn new_flow(&mut self, key: Key, seg: &Segment, ts: Timestamp) -> Result<u32> {
         let id = u32::try_from(self.flows.len())
             .ok()
             .filter(|&i| i != u32::MAX)
@@ -397,25 +397,26 @@ impl Tracer {
         } else {
             (seg.src, seg.dst)
         };
-        let mut label = format!("{}-{}-{}", a.label(), b.label(), ts_label(ts));
-        // Two connections of the same pair starting at the same instant: keep names apart.
-        if let Some(p) = prev.and_then(|p| self.flows.get(p as usize))
-            && p.label.starts_with(label.as_str())
-        {
-            let n = p
-                .label
-                .get(label.len()..)
-                .and_then(|s| s.strip_prefix('_'))
-                .and_then(|s| s.parse::<u64>().ok())
-                .unwrap_or(0);
-            label = format!("{label}_{}", n + 1);
-        }
+        // Connections of one pair starting at the same instant (whichever side opened
+        // them, in any order of capture time): `_1`, `_2`, ... after the first.
+        let base: Arc<str> = format!("{}-{}-{}", a.label(), b.label(), ts_label(ts)).into();
+        let label = match self.names.get_mut(&base) {
+            Some(n) => {
+                let label = format!("{base}_{n}").into();
+                *n = n.saturating_add(1);
+                label
+            }
+            None => {
+                self.names.insert(Arc::clone(&base), 1);
+                base
+            }
+        };
         self.flows.push(Flow {
             a,
             b,
             first: ts,
             last: ts,
-            label: label.into_boxed_str(),
+            label,
             frames: FrameList::default(),
             packets: [0; 2],
             bytes: [0; 2],

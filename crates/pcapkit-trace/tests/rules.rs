@@ -114,6 +114,57 @@ fn syn_with_new_isn_on_an_open_connection_is_a_reuse() {
 }
 
 #[test]
+fn same_instant_names_stay_apart_when_the_initiator_alternates() {
+    use flags::*;
+    // Fuzz find: flows A->B, B->A, A->B on one pair, all starting at the same instant.
+    // The third was named after the second (a different label) and so took the first's
+    // name, and its file replaced the first's.
+    let dir = tempfile::tempdir().unwrap();
+    let mut t = Tracer::new(TraceOptions::new(dir.path()).max_open(1)).unwrap();
+    // Each connection refused at once (RST), the next one opened from the other side.
+    let frames = [
+        frame(C, S, 1, SYN, b""),
+        frame(S, C, 0, RST | ACK, b""),
+        frame(S, C, 50, SYN, b""),
+        frame(C, S, 0, RST | ACK, b""),
+        frame(C, S, 100, SYN, b""),
+        frame(S, C, 0, RST | ACK, b""),
+        frame(S, C, 150, SYN, b""),
+        frame(C, S, 0, RST | ACK, b""),
+    ];
+    for (i, f) in frames.iter().enumerate() {
+        assert_eq!(
+            feed(&mut t, i as u64 + 1, ts(7, 0), f).unwrap(),
+            Some(i as u64 / 2)
+        );
+    }
+    let index = t.finish().unwrap();
+    let labels: Vec<&str> = index.iter().map(|r| r.label.as_str()).collect();
+    assert_eq!(
+        labels,
+        [
+            "10.0.0.1_40000-10.0.0.2_80-7.0",
+            "10.0.0.2_80-10.0.0.1_40000-7.0",
+            "10.0.0.1_40000-10.0.0.2_80-7.0_1",
+            "10.0.0.2_80-10.0.0.1_40000-7.0_1",
+        ]
+    );
+    // Each file holds its own flow's two frames.
+    for (r, pair) in index.iter().zip(frames.chunks(2)) {
+        assert_eq!(r.index.len(), 2);
+        let mut back = pcapkit_core::Reader::from_bytes(
+            std::fs::read(&r.fpout).unwrap(),
+            pcapkit_core::ReaderOptions::default(),
+        )
+        .unwrap();
+        for f in pair {
+            assert_eq!(back.next_frame().unwrap().unwrap().data, &f[..]);
+        }
+        assert!(back.next_frame().unwrap().is_none());
+    }
+}
+
+#[test]
 fn idle_timeout_splits_in_capture_time() {
     use flags::*;
     let dir = tempfile::tempdir().unwrap();
