@@ -191,8 +191,16 @@ impl<'a> ser::Serializer for PlistSer<'a> {
         self.out.extend_from_slice(b"</integer>\n");
         Ok(())
     }
+    /// Plist integers are 64-bit (CFPropertyList): a value beyond `i64`/`u64` (a
+    /// PCAPNG `if_tsresol` of 10^-20, say) is written as a `<real>`, the nearest
+    /// double, so the document stays loadable.
     fn serialize_i128(self, v: i128) -> Result<()> {
-        self.element("integer", format_args!("{v}"))
+        match (i64::try_from(v), u64::try_from(v)) {
+            (Ok(v), _) => self.serialize_i64(v),
+            (_, Ok(v)) => self.serialize_u64(v),
+            #[allow(clippy::cast_precision_loss)]
+            _ => self.serialize_f64(v as f64),
+        }
     }
     fn serialize_u8(self, v: u8) -> Result<()> {
         self.serialize_u64(v.into())
@@ -210,8 +218,13 @@ impl<'a> ser::Serializer for PlistSer<'a> {
         self.out.extend_from_slice(b"</integer>\n");
         Ok(())
     }
+    /// As [`Self::serialize_i128`]: `<real>` beyond `u64`.
     fn serialize_u128(self, v: u128) -> Result<()> {
-        self.element("integer", format_args!("{v}"))
+        match u64::try_from(v) {
+            Ok(v) => self.serialize_u64(v),
+            #[allow(clippy::cast_precision_loss)]
+            Err(_) => self.serialize_f64(v as f64),
+        }
     }
     fn serialize_f32(self, v: f32) -> Result<()> {
         self.serialize_f64(v.into())
@@ -697,6 +710,38 @@ mod tests {
         let st = variants[3].as_dictionary().unwrap();
         let inner = st.get("St").unwrap().as_dictionary().unwrap();
         assert_eq!(inner.get("a").unwrap().as_unsigned_integer(), Some(3));
+    }
+
+    #[test]
+    fn integers_beyond_64_bits_are_reals_and_the_document_loads() {
+        // Fuzz find (extract_plist): a PCAPNG `if_tsresol` of 10^-20 gave
+        // `<integer>100000000000000000000</integer>`, which no plist reader loads.
+        #[derive(Serialize)]
+        struct Wide {
+            small: u128,
+            huge: u128,
+            low: i128,
+            negative: i128,
+        }
+        let text = render(&Wide {
+            small: 7,
+            huge: 10u128.pow(20),
+            low: i128::from(u64::MAX),
+            negative: -(10i128.pow(20)),
+        });
+        assert!(text.contains("<integer>7</integer>"), "{text}");
+        assert!(text.contains("<real>1e20</real>"), "{text}");
+        assert!(text.contains("<real>-1e20</real>"), "{text}");
+        let v: plist::Value = plist::from_bytes(text.as_bytes()).unwrap();
+        let block = v.as_dictionary().unwrap().get("Frame <1>").unwrap();
+        let block = block.as_dictionary().unwrap();
+        assert_eq!(block.get("small").unwrap().as_unsigned_integer(), Some(7));
+        assert_eq!(block.get("huge").unwrap().as_real(), Some(1e20));
+        assert_eq!(
+            block.get("low").unwrap().as_unsigned_integer(),
+            Some(u64::MAX)
+        );
+        assert_eq!(block.get("negative").unwrap().as_real(), Some(-1e20));
     }
 
     #[test]
