@@ -22,9 +22,10 @@ pub const USAGE: &str =
       Build pcapkit-cli (release), generate a capture of N frames (default 1M) and a
       small one of --small-frames (default 2000, for PyPCAPKit), then time in one run:
       cat FILE > /dev/null, frame iteration, pcapkit-cli in every output mode and with
-      each reassembly/trace/engine/threads option it accepts, and when installed
+      each reassembly/trace/engine/threads option it accepts, and the peers
       tcpdump -nn -r, tshark -r, tshark -T json, a dpkt parse loop and PyPCAPKit
-      (pip-installed on demand unless --no-install). Our commands and cat run R times
+      (installed when missing, tcpdump/tshark with apt-get, dpkt/PyPCAPKit with pip,
+      unless --no-install). Our commands and cat run R times
       (default 3; the fastest run counts). Prints the tables and writes FILE (default
       bench/results.md) with the machine, the date and --note (e.g. other load).";
 
@@ -247,6 +248,34 @@ fn python_has(module: &str) -> bool {
         .stderr(Stdio::null())
         .status()
         .is_ok_and(|s| s.success())
+}
+
+/// Installs `package` with apt-get when `program` is missing (a failure only leaves
+/// the peer's row marked "not installed").
+fn ensure_apt(program: &str, package: &str) {
+    if which(program).is_some() || which("apt-get").is_none() {
+        return;
+    }
+    eprintln!("xtask bench: apt-get install {package}");
+    let quiet = |c: &mut Command| {
+        c.env("DEBIAN_FRONTEND", "noninteractive")
+            .stdout(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+    };
+    let _ = quiet(Command::new("apt-get").args(["update", "-qq"]))
+        && quiet(Command::new("apt-get").args(["install", "-y", "-qq", package]));
+}
+
+/// Installs `package` with pip when python3 cannot import `module`.
+fn ensure_pip(module: &str, package: &str) {
+    if python_has(module) {
+        return;
+    }
+    eprintln!("xtask bench: pip install {package}");
+    let _ = Command::new("python3")
+        .args(["-m", "pip", "install", "-q", package])
+        .status();
 }
 
 fn cargo_build(args: &[&str]) -> Result<(), String> {
@@ -734,7 +763,12 @@ fn run(opts: Opts) -> Result<(), String> {
         let _ = std::fs::remove_dir_all(shm);
     }
 
-    // peers
+    // peers (installed when missing, unless --no-install)
+    if b.opts.install {
+        ensure_apt("tcpdump", "tcpdump");
+        ensure_apt("tshark", "tshark");
+        ensure_pip("dpkt", "dpkt");
+    }
     if which("tcpdump").is_some() {
         let mut c = Command::new("tcpdump");
         c.args(["-nn", "-r"]).arg(&big.path);
@@ -776,14 +810,10 @@ fn run(opts: Opts) -> Result<(), String> {
             "python3 dpkt not installed (pip install dpkt)",
         );
     }
-    let mut have_pypcapkit = python_has("pcapkit");
-    if !have_pypcapkit && b.opts.install {
-        eprintln!("xtask bench: pip install pypcapkit");
-        let _ = Command::new("python3")
-            .args(["-m", "pip", "install", "-q", "pypcapkit"])
-            .status();
-        have_pypcapkit = python_has("pcapkit");
+    if b.opts.install {
+        ensure_pip("pcapkit", "pypcapkit");
     }
+    let have_pypcapkit = python_has("pcapkit");
     let pyver = output(
         "python3",
         &["-c", "import pcapkit; print(pcapkit.__version__)"],
