@@ -124,6 +124,9 @@ pub struct Extractor {
     /// The last frame whose tracing was done (`server` traces on its workers, which
     /// read ahead: what they did past it is undone if the extraction stops early).
     traced_last: u64,
+    /// The last frame given to reassembly (`server` reassembles on its workers,
+    /// which read ahead: after an early stop, reassembled again up to there).
+    reasm_last: u64,
     /// The `pyshark` / `dpkt` / `scapy` engine's process.
     external: Option<External>,
 }
@@ -214,7 +217,7 @@ impl Extractor {
             Some(n) => n,
             None => std::thread::available_parallelism().map_or(1, std::num::NonZero::get),
         };
-        let reasm = crate::reasm::ReasmSink::new(crate::reasm::ReasmOptions {
+        let mut reasm = crate::reasm::ReasmSink::new(crate::reasm::ReasmOptions {
             ipv4: opts.ip || opts.ipv4,
             ipv6: opts.ip || opts.ipv6,
             tcp: opts.tcp && opts.tcp_reassembly,
@@ -359,14 +362,23 @@ impl Extractor {
                 } else {
                     Dispatch::Batch
                 };
+                let wants = reasm.as_ref().map(crate::reasm::ReasmSink::wants);
+                // server: each worker reassembles the flows dispatched to it; the
+                // calling thread merges what they hand out.
+                let shards = match (engine, &mut reasm) {
+                    (Engine::Server, Some(r)) => Some(r.shards(threads)?),
+                    _ => None,
+                };
                 Some(Parallel::new(
                     dispatch,
                     threads,
                     dumpers.pop(),
                     Arc::clone(&dissect),
                     opts.store || !opts.auto,
-                    reasm.as_ref().map(crate::reasm::ReasmSink::wants),
+                    wants,
                     sharded_trace,
+                    shards,
+                    input.is_file().then(|| input.clone()),
                 )?)
             }
             _ => None,
@@ -404,6 +416,7 @@ impl Extractor {
             said_not_iterable: false,
             parallel,
             traced_last: 0,
+            reasm_last: 0,
             external,
         })
     }
@@ -452,9 +465,14 @@ impl Extractor {
     }
 
     fn finish_sinks(&mut self) -> Result<()> {
-        let mut first = match &mut self.reasm {
-            Some(r) => r.finish(),
-            None => Ok(()),
+        let shards = self
+            .parallel
+            .as_mut()
+            .and_then(|p| p.take_reasm(self.reasm_last));
+        let mut first = match (&mut self.reasm, shards) {
+            (Some(r), Some(s)) => r.finish_sharded(s.shards, s.replay.as_deref(), self.reasm_last),
+            (Some(r), None) => r.finish(),
+            (None, _) => Ok(()),
         };
         if let Some(p) = &mut self.parallel {
             let r = p.finish(self.traced_last);
@@ -608,6 +626,7 @@ impl Extractor {
             header,
             reasm,
             traced_last,
+            reasm_last,
             parallel: Some(run),
             ..
         } = self
@@ -629,6 +648,7 @@ impl Extractor {
                 protocols,
                 facts,
                 trace_error,
+                handed,
             } => {
                 if !sinks.is_empty() {
                     // Verbose output and tracing see the frame as the default engine
@@ -647,9 +667,11 @@ impl Extractor {
                 // Reassembly gets what the worker took from its dissection, in frame
                 // order: no second dissection.
                 if let Some(r) = reasm {
-                    match facts {
-                        Some(f) => r.facts(f)?,
-                        None => r.frame(&FrameRef::lazy(&raw, dissect_opts))?,
+                    *reasm_last = raw.number;
+                    match (handed, facts) {
+                        (Some((datagrams, stats)), _) => r.handed(datagrams, stats)?,
+                        (None, Some(f)) => r.facts(f)?,
+                        (None, None) => r.frame(&FrameRef::lazy(&raw, dissect_opts))?,
                     }
                 }
                 *length += 1;
@@ -741,6 +763,17 @@ impl Extractor {
         self.parallel
             .as_ref()
             .map(|p| p.trace_shards().to_vec())
+            .unwrap_or_default()
+    }
+
+    /// With the `server` engine and reassembly, once finished: per worker, how many
+    /// datagrams (all protocols) its reassembler handed out (each worker reassembles
+    /// the flows dispatched to it). Empty otherwise. For tests and diagnostics.
+    #[doc(hidden)]
+    pub fn reasm_shards(&self) -> Vec<u64> {
+        self.reasm
+            .as_ref()
+            .map(|r| r.shard_counts().to_vec())
             .unwrap_or_default()
     }
 
