@@ -15,7 +15,9 @@ use pcapkit_dump::{
 use pcapkit_protocols::{DissectOptions, ErrorKind as DissectErrorKind, Level, Stop, dissect};
 
 use crate::engine::external::External;
-use crate::engine::parallel::{Dispatch, HeaderUpdate, Item, Parallel, ShardedTrace};
+use crate::engine::parallel::{
+    Dispatch, HeaderUpdate, Item, Parallel, ReasmSetup, Released, ShardedTrace,
+};
 use crate::error::{Error, Result};
 use crate::frame::{Frame, FrameRef};
 use crate::options::{Engine, ExtractOptions, Input, Output, Verbose};
@@ -362,12 +364,22 @@ impl Extractor {
                 } else {
                     Dispatch::Batch
                 };
-                let wants = reasm.as_ref().map(crate::reasm::ReasmSink::wants);
                 // server: each worker reassembles the flows dispatched to it; the
                 // calling thread merges what they hand out.
-                let shards = match (engine, &mut reasm) {
-                    (Engine::Server, Some(r)) => Some(r.shards(threads)?),
-                    _ => None,
+                let setup = match &mut reasm {
+                    Some(r) => {
+                        let (wants, redissect) = r.wants();
+                        Some(ReasmSetup {
+                            wants,
+                            redissect,
+                            shards: match engine {
+                                Engine::Server => Some(r.shards(threads)?),
+                                _ => None,
+                            },
+                            input_file: input.is_file().then(|| input.clone()),
+                        })
+                    }
+                    None => None,
                 };
                 Some(Parallel::new(
                     dispatch,
@@ -375,10 +387,8 @@ impl Extractor {
                     dumpers.pop(),
                     Arc::clone(&dissect),
                     opts.store || !opts.auto,
-                    wants,
+                    setup,
                     sharded_trace,
-                    shards,
-                    input.is_file().then(|| input.clone()),
                 )?)
             }
             _ => None,
@@ -669,7 +679,7 @@ impl Extractor {
                 if let Some(r) = reasm {
                     *reasm_last = raw.number;
                     match (handed, facts) {
-                        (Some((datagrams, stats)), _) => r.handed(datagrams, stats)?,
+                        (Some(Released { datagrams, stats }), _) => r.handed(datagrams, stats)?,
                         (None, Some(f)) => r.facts(f)?,
                         (None, None) => r.frame(&FrameRef::lazy(&raw, dissect_opts))?,
                     }

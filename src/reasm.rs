@@ -308,7 +308,7 @@ impl ReasmSink {
     pub(crate) fn handed(
         &mut self,
         datagrams: Vec<(usize, Protocol, Datagram)>,
-        stats: [Option<Stats>; 3],
+        stats: &[Option<Stats>; 3],
     ) -> Result<()> {
         for (part, p, d) in datagrams {
             if let Some(n) = self.shard_counts.get_mut(part) {
@@ -323,7 +323,7 @@ impl ReasmSink {
             if let (Some(s), Some((_, slot))) =
                 (s, self.data.stats.iter_mut().find(|(q, _)| *q == p))
             {
-                *slot = s;
+                *slot = *s;
             }
         }
         Ok(())

@@ -8,7 +8,10 @@
 //! - `pipeline`: each batch goes whole to whichever worker is free.
 //! - `server`: each frame goes to the worker its connection hashes to (both directions
 //!   of a connection, and every fragment of an IP pair, to the same worker; frames
-//!   without an IP header to worker 0), so per-connection state stays on one thread.
+//!   without an IP header to worker 0), so per-connection state stays on one thread:
+//!   with tracing and reassembly each worker owns that state for its flows (its tracer,
+//!   its reassemblers, ticked with every frame's clock), and the calling thread merges
+//!   their results into `default`'s order (see docs/engines.md).
 //!
 //! At most `2 × threads` jobs are in flight (twice that while the calling thread reads
 //! ahead), so memory stays bounded whatever the capture size. Batch buffers and the
@@ -284,6 +287,9 @@ struct Current {
 }
 
 /// One item, in file order, for the Extractor to process.
+// Returned once per record and used at once, never stored: boxing the frame would cost
+// an allocation per frame.
+#[allow(clippy::large_enum_variant)]
 pub(crate) enum Item<'a> {
     /// A non-frame record.
     Block {
@@ -300,11 +306,30 @@ pub(crate) enum Item<'a> {
         facts: Option<&'a Facts>,
         /// `server` tracing: the worker's tracer failed on it.
         trace_error: Option<Box<TraceError>>,
-        /// `server` reassembly: the datagrams the workers handed out at this frame, in
-        /// the order one reassembler would (with the part that handed each out), and
-        /// the workers' counters summed (as of the batch being written).
-        handed: Option<(Vec<(usize, Protocol, Datagram)>, [Option<Stats>; 3])>,
+        /// `server` reassembly: what the workers handed out at this frame.
+        handed: Option<Released<'a>>,
     },
+}
+
+/// `server` reassembly: the datagrams the workers handed out at a frame, in the order
+/// one reassembler would (with the part that handed each out), and the workers'
+/// counters summed (as of the batch being written; IPv4, IPv6, TCP).
+pub(crate) struct Released<'a> {
+    pub(crate) datagrams: Vec<(usize, Protocol, Datagram)>,
+    pub(crate) stats: &'a [Option<Stats>; 3],
+}
+
+/// How the workers take part in reassembly.
+pub(crate) struct ReasmSetup {
+    /// What reassembly takes from each frame.
+    pub(crate) wants: Wants,
+    /// Dissect again without the stop condition for it.
+    pub(crate) redissect: bool,
+    /// `server`: one reassembler per worker (part 0 first), which then own the
+    /// reassembly of their flows.
+    pub(crate) shards: Option<Vec<Reassembly>>,
+    /// The input, if a file: reassembled again from it after an early stop.
+    pub(crate) input_file: Option<std::path::PathBuf>,
 }
 
 /// What a worker thread owned, returned when it stops.
@@ -382,6 +407,7 @@ pub(crate) struct Parallel {
     sharded_reasm: bool,
     merged: VecDeque<(HandOut, usize, Protocol, Datagram)>,
     shard_stats: Vec<[Option<Stats>; 3]>,
+    stats_sum: [Option<Stats>; 3],
     own_reasm: Option<Reassembly>,
     /// The last frame read (dispatched to the workers), the input if a file, and
     /// whether reassembly may be done again from it after an early stop.
@@ -443,11 +469,13 @@ impl Parallel {
         dumper: Option<Dumper>,
         dissect_opts: Arc<DissectOptions>,
         protocols: bool,
-        reasm: Option<(Wants, bool)>,
+        reasm: Option<ReasmSetup>,
         trace: Option<ShardedTrace>,
-        reasm_shards: Option<Vec<Reassembly>>,
-        input_file: Option<std::path::PathBuf>,
     ) -> Result<Self> {
+        let (reasm, reasm_shards, input_file) = match reasm {
+            Some(r) => (Some((r.wants, r.redissect)), r.shards, r.input_file),
+            None => (None, None, None),
+        };
         let workers = threads.max(1);
         let renderer = dumper.as_ref().map(Dumper::renderer);
         let (mut tracers, trace_dir, trace_full, trace_replay) = match trace {
@@ -523,6 +551,7 @@ impl Parallel {
             stopped: None,
             merged: VecDeque::new(),
             shard_stats: vec![[None; 3]; if sharded_reasm { workers } else { 0 }],
+            stats_sum: [None; 3],
             own_reasm,
             read_last: 0,
             input_file,
@@ -674,23 +703,18 @@ impl Parallel {
                 let trace_error = res.trace_error.take();
                 self.handed = rec.number;
                 let handed = self.sharded_reasm.then(|| {
-                    let mut now = Vec::new();
+                    let mut datagrams = Vec::new();
                     while let Some((h, ..)) = self.merged.front()
                         && h.frame <= rec.number
                     {
                         if let Some((_, part, p, d)) = self.merged.pop_front() {
-                            now.push((part, p, d));
+                            datagrams.push((part, p, d));
                         }
                     }
-                    let mut stats = [None; 3];
-                    for shard in &self.shard_stats {
-                        for (sum, s) in stats.iter_mut().zip(shard) {
-                            if let Some(s) = s {
-                                *sum.get_or_insert_default() += *s;
-                            }
-                        }
+                    Released {
+                        datagrams,
+                        stats: &self.stats_sum,
                     }
-                    (now, stats)
                 });
                 let range: Range<usize> = *start..res.end;
                 *k += 1;
@@ -789,6 +813,14 @@ impl Parallel {
         };
         all.sort_by_key(|(h, _, p, _)| (h.frame, rank(*p), *h));
         self.merged.extend(all);
+        self.stats_sum = [None; 3];
+        for shard in &self.shard_stats {
+            for (sum, s) in self.stats_sum.iter_mut().zip(shard) {
+                if let Some(s) = s {
+                    *sum.get_or_insert_default() += *s;
+                }
+            }
+        }
     }
 
     /// `server` reassembly: stops the workers and returns their reassemblers (not
