@@ -15,7 +15,9 @@ use pcapkit_dump::{
 use pcapkit_protocols::{DissectOptions, ErrorKind as DissectErrorKind, Level, Stop, dissect};
 
 use crate::engine::external::External;
-use crate::engine::parallel::{Dispatch, HeaderUpdate, Item, Parallel, ShardedTrace};
+use crate::engine::parallel::{
+    Dispatch, HeaderUpdate, Item, Parallel, ReasmSetup, Released, ShardedTrace,
+};
 use crate::error::{Error, Result};
 use crate::frame::{Frame, FrameRef};
 use crate::options::{Engine, ExtractOptions, Input, Output, Verbose};
@@ -124,6 +126,9 @@ pub struct Extractor {
     /// The last frame whose tracing was done (`server` traces on its workers, which
     /// read ahead: what they did past it is undone if the extraction stops early).
     traced_last: u64,
+    /// The last frame given to reassembly (`server` reassembles on its workers,
+    /// which read ahead: after an early stop, reassembled again up to there).
+    reasm_last: u64,
     /// The `pyshark` / `dpkt` / `scapy` engine's process.
     external: Option<External>,
 }
@@ -214,7 +219,7 @@ impl Extractor {
             Some(n) => n,
             None => std::thread::available_parallelism().map_or(1, std::num::NonZero::get),
         };
-        let reasm = crate::reasm::ReasmSink::new(crate::reasm::ReasmOptions {
+        let mut reasm = crate::reasm::ReasmSink::new(crate::reasm::ReasmOptions {
             ipv4: opts.ip || opts.ipv4,
             ipv6: opts.ip || opts.ipv6,
             tcp: opts.tcp && opts.tcp_reassembly,
@@ -359,13 +364,30 @@ impl Extractor {
                 } else {
                     Dispatch::Batch
                 };
+                // server: each worker reassembles the flows dispatched to it; the
+                // calling thread merges what they hand out.
+                let setup = match &mut reasm {
+                    Some(r) => {
+                        let (wants, redissect) = r.wants();
+                        Some(ReasmSetup {
+                            wants,
+                            redissect,
+                            shards: match engine {
+                                Engine::Server => Some(r.shards(threads)?),
+                                _ => None,
+                            },
+                            input_file: input.is_file().then(|| input.clone()),
+                        })
+                    }
+                    None => None,
+                };
                 Some(Parallel::new(
                     dispatch,
                     threads,
                     dumpers.pop(),
                     Arc::clone(&dissect),
                     opts.store || !opts.auto,
-                    reasm.as_ref().map(crate::reasm::ReasmSink::wants),
+                    setup,
                     sharded_trace,
                 )?)
             }
@@ -404,6 +426,7 @@ impl Extractor {
             said_not_iterable: false,
             parallel,
             traced_last: 0,
+            reasm_last: 0,
             external,
         })
     }
@@ -452,9 +475,14 @@ impl Extractor {
     }
 
     fn finish_sinks(&mut self) -> Result<()> {
-        let mut first = match &mut self.reasm {
-            Some(r) => r.finish(),
-            None => Ok(()),
+        let shards = self
+            .parallel
+            .as_mut()
+            .and_then(|p| p.take_reasm(self.reasm_last));
+        let mut first = match (&mut self.reasm, shards) {
+            (Some(r), Some(s)) => r.finish_sharded(s.shards, s.replay.as_deref(), self.reasm_last),
+            (Some(r), None) => r.finish(),
+            (None, _) => Ok(()),
         };
         if let Some(p) = &mut self.parallel {
             let r = p.finish(self.traced_last);
@@ -608,6 +636,7 @@ impl Extractor {
             header,
             reasm,
             traced_last,
+            reasm_last,
             parallel: Some(run),
             ..
         } = self
@@ -629,6 +658,7 @@ impl Extractor {
                 protocols,
                 facts,
                 trace_error,
+                handed,
             } => {
                 if !sinks.is_empty() {
                     // Verbose output and tracing see the frame as the default engine
@@ -647,9 +677,11 @@ impl Extractor {
                 // Reassembly gets what the worker took from its dissection, in frame
                 // order: no second dissection.
                 if let Some(r) = reasm {
-                    match facts {
-                        Some(f) => r.facts(f)?,
-                        None => r.frame(&FrameRef::lazy(&raw, dissect_opts))?,
+                    *reasm_last = raw.number;
+                    match (handed, facts) {
+                        (Some(Released { datagrams, stats }), _) => r.handed(datagrams, stats)?,
+                        (None, Some(f)) => r.facts(f)?,
+                        (None, None) => r.frame(&FrameRef::lazy(&raw, dissect_opts))?,
                     }
                 }
                 *length += 1;
@@ -741,6 +773,17 @@ impl Extractor {
         self.parallel
             .as_ref()
             .map(|p| p.trace_shards().to_vec())
+            .unwrap_or_default()
+    }
+
+    /// With the `server` engine and reassembly, once finished: per worker, how many
+    /// datagrams (all protocols) its reassembler handed out (each worker reassembles
+    /// the flows dispatched to it). Empty otherwise. For tests and diagnostics.
+    #[doc(hidden)]
+    pub fn reasm_shards(&self) -> Vec<u64> {
+        self.reasm
+            .as_ref()
+            .map(|r| r.shard_counts().to_vec())
             .unwrap_or_default()
     }
 

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use pcapkit_core::Timestamp;
 use pcapkit_dump::{CompactBytesFormatter, DumpError};
 use pcapkit_protocols::{DissectOptions, Packet, dissect};
-use pcapkit_reasm::{Datagram, Protocol, Reassembly, Stats, StreamMode, StreamView};
+use pcapkit_reasm::{Datagram, Limits, Protocol, Reassembly, Stats, StreamMode, StreamView};
 use serde::Serialize;
 
 use crate::error::{Error, Result};
@@ -197,7 +197,10 @@ fn file_error(path: &Path, source: std::io::Error) -> Error {
 /// Feeds reassembly with every frame the Extractor reads.
 pub(crate) struct ReasmSink {
     engine: Reassembly,
+    protocols: Vec<Protocol>,
     opts: ReasmOptions,
+    /// `server`: datagrams handed out per worker (part 0 first).
+    shard_counts: Vec<u64>,
     lines: Vec<(Protocol, Lines)>,
     data: ReassemblyData,
     stream_dir: Option<PathBuf>,
@@ -226,12 +229,7 @@ impl ReasmSink {
         if protocols.is_empty() {
             return Ok(None);
         }
-        let mut engine = Reassembly::new(&protocols, opts.strict);
-        if let Some(dir) = &opts.streams {
-            let view =
-                StreamView::new(StreamMode::Dir(dir.clone())).map_err(|e| file_error(dir, e))?;
-            engine = engine.with_streams(view);
-        }
+        let engine = engine(&protocols, &opts, 1, false)?;
         let enabled = |p: Protocol| match p {
             Protocol::Ipv4 => opts.ipv4,
             Protocol::Ipv6 => opts.ipv6,
@@ -257,6 +255,8 @@ impl ReasmSink {
         };
         Ok(Some(Self {
             engine,
+            protocols,
+            shard_counts: Vec::new(),
             stream_dir: opts.streams.clone(),
             opts,
             lines,
@@ -288,28 +288,153 @@ impl ReasmSink {
         self.drain()
     }
 
+    /// `server`: one reassembler per worker (`parts` of them), each with a share of
+    /// the caps and a stream view shard in the export directory; this sink then only
+    /// takes what the workers hand out ([`ReasmSink::handed`],
+    /// [`ReasmSink::finish_sharded`]).
+    pub(crate) fn shards(&mut self, parts: usize) -> Result<Vec<Reassembly>> {
+        let parts = parts.max(1);
+        if let Some(t) = &mut self.engine.tcp {
+            t.take_streams();
+        }
+        self.shard_counts = vec![0; parts];
+        (0..parts)
+            .map(|_| engine(&self.protocols, &self.opts, parts, true))
+            .collect()
+    }
+
+    /// `server`: the datagrams the workers handed out at a frame, merged (with the
+    /// part that handed each out), and the workers' counters summed.
+    pub(crate) fn handed(
+        &mut self,
+        datagrams: Vec<(usize, Protocol, Datagram)>,
+        stats: &[Option<Stats>; 3],
+    ) -> Result<()> {
+        for (part, p, d) in datagrams {
+            if let Some(n) = self.shard_counts.get_mut(part) {
+                *n += 1;
+            }
+            self.deliver(p, [d])?;
+        }
+        for (p, s) in [Protocol::Ipv4, Protocol::Ipv6, Protocol::Tcp]
+            .into_iter()
+            .zip(stats)
+        {
+            if let (Some(s), Some((_, slot))) =
+                (s, self.data.stats.iter_mut().find(|(q, _)| *q == p))
+            {
+                *slot = *s;
+            }
+        }
+        Ok(())
+    }
+
+    /// `server`, end of input (or of the extraction): the workers' reassemblers
+    /// finished and merged (datagrams in the order one reassembler hands them out,
+    /// counters summed, the stream view's connections merged and numbered by first
+    /// frame). With `replay` (the extraction stopped early and the workers had read
+    /// ahead), the input is reassembled again up to frame `last` by one reassembler
+    /// instead (what it hands out up to there was already delivered), so that what
+    /// the end of input flushes is what it flushes without sharding.
+    pub(crate) fn finish_sharded(
+        &mut self,
+        mut shards: Vec<Reassembly>,
+        replay: Option<&Path>,
+        last: u64,
+    ) -> Result<()> {
+        if self.finished {
+            return Ok(());
+        }
+        if let Some(input) = replay {
+            // The shards' stream files hold frames beyond `last`: written again.
+            for r in &mut shards {
+                if let Some(view) = r.tcp.as_mut().and_then(|t| t.take_streams())
+                    && let Some(dir) = &self.stream_dir
+                {
+                    for c in view.connections() {
+                        for side in [&c.c2s, &c.s2c] {
+                            let _ = std::fs::remove_file(dir.join(&side.file));
+                        }
+                    }
+                }
+            }
+            self.engine = engine(&self.protocols, &self.opts, 1, false)?;
+            let mut reader =
+                pcapkit_core::Reader::open_with(input, pcapkit_core::ReaderOptions::default())
+                    .map_err(|source| Error::Capture {
+                        path: input.to_path_buf(),
+                        source,
+                    })?;
+            while let Ok(Some(record)) = reader.next_record() {
+                let pcapkit_core::Record::Frame(raw) = record else {
+                    continue;
+                };
+                if raw.number > last {
+                    break;
+                }
+                let p = dissect(raw.link_type, raw.data, &DissectOptions::default());
+                self.engine.feed(raw.number, raw.timestamp, &p);
+                for q in [Protocol::Ipv4, Protocol::Ipv6, Protocol::Tcp] {
+                    if self.engine.has_new(q) {
+                        self.engine.take(q);
+                    }
+                }
+            }
+            return self.finish();
+        }
+        self.finished = true;
+        let mut first = Ok(());
+        let mut all = Vec::new();
+        let mut views = Vec::new();
+        let mut stats: Vec<(Protocol, Stats)> = Vec::new();
+        for (part, mut r) in shards.into_iter().enumerate() {
+            if let Err(e) = r.finish()
+                && first.is_ok()
+            {
+                first = Err(e);
+            }
+            for p in [Protocol::Ipv4, Protocol::Ipv6, Protocol::Tcp] {
+                all.extend(r.take_handed(p).into_iter().map(|(h, d)| (p, h, part, d)));
+                if let Some(s) = r.stats(p) {
+                    match stats.iter_mut().find(|(q, _)| *q == p) {
+                        Some((_, sum)) => *sum += s,
+                        None => stats.push((p, s)),
+                    }
+                }
+            }
+            if let Some(v) = r.tcp.as_mut().and_then(|t| t.take_streams()) {
+                views.push(v);
+            }
+        }
+        all.sort_by_key(|(p, h, ..)| (*p as u8, *h));
+        for (p, _, part, d) in all {
+            if let Some(n) = self.shard_counts.get_mut(part) {
+                *n += 1;
+            }
+            self.deliver(p, [d])?;
+        }
+        self.data.stats = stats;
+        let dir = self.stream_dir.clone().unwrap_or_default();
+        first.map_err(|e| file_error(&dir, e))?;
+        self.data.streams = StreamView::merge(views).map_err(|e| file_error(&dir, e))?;
+        for (_, l) in &mut self.lines {
+            l.out.flush().map_err(|e| file_error(&l.path, e))?;
+        }
+        Ok(())
+    }
+
+    /// `server`: the datagrams each worker handed out (part 0 first).
+    pub(crate) fn shard_counts(&self) -> &[u64] {
+        &self.shard_counts
+    }
+
     fn drain(&mut self) -> Result<()> {
         for p in [Protocol::Ipv4, Protocol::Ipv6, Protocol::Tcp] {
-            let list = match p {
-                Protocol::Ipv4 => &mut self.data.ipv4,
-                Protocol::Ipv6 => &mut self.data.ipv6,
-                Protocol::Tcp => &mut self.data.tcp,
-            };
             if !self.engine.has_new(p) {
                 continue;
             }
             let new = self.engine.take(p);
-            let Some(list) = list else {
-                continue; // TCP run only for the stream view
-            };
-            if let Some((_, lines)) = self.lines.iter_mut().find(|(q, _)| *q == p) {
-                for d in &new {
-                    lines.write(d)?;
-                }
-            }
-            if self.opts.store {
-                list.extend(new);
-            }
+            self.deliver(p, new)?;
         }
         // Refreshed in place (this runs once per frame): the list was made in `new`.
         for (p, stats) in &mut self.data.stats {
@@ -339,7 +464,51 @@ impl ReasmSink {
         Ok(())
     }
 
+    /// Writes (JSON Lines) and keeps (`store`) datagrams of `p`.
+    fn deliver(&mut self, p: Protocol, new: impl IntoIterator<Item = Datagram>) -> Result<()> {
+        let list = match p {
+            Protocol::Ipv4 => &mut self.data.ipv4,
+            Protocol::Ipv6 => &mut self.data.ipv6,
+            Protocol::Tcp => &mut self.data.tcp,
+        };
+        let Some(list) = list else {
+            return Ok(()); // TCP run only for the stream view
+        };
+        let mut lines = self.lines.iter_mut().find(|(q, _)| *q == p);
+        for d in new {
+            if let Some((_, lines)) = &mut lines {
+                lines.write(&d)?;
+            }
+            if self.opts.store {
+                list.push(d);
+            }
+        }
+        Ok(())
+    }
+
     pub(crate) fn data(&self) -> &ReassemblyData {
         &self.data
     }
+}
+
+/// The reassemblers for `protocols`, with one of `parts` shares of the caps (see
+/// [`Limits::share`]) and, with a stream export, its view (a [`StreamView::shard`]
+/// with `shard`).
+fn engine(
+    protocols: &[Protocol],
+    opts: &ReasmOptions,
+    parts: usize,
+    shard: bool,
+) -> Result<Reassembly> {
+    let mut engine = Reassembly::with_limits(
+        protocols,
+        opts.strict,
+        Limits::ip().share(parts),
+        Limits::tcp().share(parts),
+    );
+    if let Some(dir) = &opts.streams {
+        let view = StreamView::new(StreamMode::Dir(dir.clone())).map_err(|e| file_error(dir, e))?;
+        engine = engine.with_streams(if shard { view.shard() } else { view });
+    }
+    Ok(engine)
 }

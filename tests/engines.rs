@@ -627,3 +627,368 @@ fn server_trace_interrupted_keeps_an_index() {
         .count();
     assert_eq!(frames.range(..=100).count(), traced_upto_100);
 }
+
+/// A reassembling extraction (IP and TCP, strict, JSON Lines, stream export): the
+/// files written (stream files as `streams/NAME`), the datagrams each `server` worker
+/// handed out, and the error.
+type Reassembled = (Vec<(String, Vec<u8>)>, Vec<u64>, Option<String>);
+
+fn reassembled(capture: &Path, dir: &Path, engine: &str, threads: usize) -> Reassembled {
+    let d = dir.join("r");
+    std::fs::create_dir_all(&d).unwrap();
+    let opts = ExtractOptions::new(capture)
+        .nofile(true)
+        .store(false)
+        .ip(true)
+        .tcp(true)
+        .strict(true)
+        .reasm_fout(d.join("r"))
+        .streams(d.join("streams"))
+        .engine(engine)
+        .threads(threads);
+    let (shards, error) = match extract(opts) {
+        Ok(ex) => (ex.reasm_shards(), None),
+        Err(e) => (Vec::new(), Some(e.to_string())),
+    };
+    let mut files = dir_contents(&d);
+    if d.join("streams").is_dir() {
+        files.extend(
+            dir_contents(&d.join("streams"))
+                .into_iter()
+                .map(|(n, b)| (format!("streams/{n}"), b)),
+        );
+    }
+    std::fs::remove_dir_all(&d).unwrap();
+    (files, shards, error)
+}
+
+/// The datagrams of a reassembly JSON Lines file.
+fn lines_of(files: &[(String, Vec<u8>)], name: &str) -> Vec<serde_json::Value> {
+    files
+        .iter()
+        .find(|(n, _)| n == name)
+        .map(|(_, b)| {
+            b.split(|&c| c == b'\n')
+                .filter(|l| !l.is_empty())
+                .map(|l| serde_json::from_slice(l).unwrap())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// An IPv4 packet with these fragment fields (flags and offset) and its checksum.
+fn ipv4_frag(src: [u8; 4], dst: [u8; 4], id: u16, frag: u16, payload: &[u8]) -> Vec<u8> {
+    let mut h = vec![0x45, 0];
+    h.extend_from_slice(&((20 + payload.len()) as u16).to_be_bytes());
+    h.extend_from_slice(&id.to_be_bytes());
+    h.extend_from_slice(&frag.to_be_bytes());
+    h.extend_from_slice(&[64, 6, 0, 0]);
+    h.extend_from_slice(&src);
+    h.extend_from_slice(&dst);
+    let c = pcapkit_testdata::build::checksum(&h);
+    h[10..12].copy_from_slice(&c.to_be_bytes());
+    h.extend_from_slice(payload);
+    h
+}
+
+/// A crafted capture where 12 clients' TCP connections to one server interleave over
+/// 4 rounds 400 s apart: every fourth client goes quiet after the first round with a
+/// run open (flushed by the 600 s idle timeout, at a frame of another connection), the
+/// others change their ACK number every round; the third client of each round sends
+/// its segment as two IPv4 fragments (TCP carried by IP reassembly), and every fifth
+/// leaves a lone first fragment (flushed by the 30 s IP idle timeout). Returns the
+/// capture and the frames that are second fragments of TCP segments.
+fn interleaved_capture() -> (Vec<u8>, Vec<u64>) {
+    use pcapkit_core::{Endian, LinkType, PcapWriter, PcapWriterOptions, RawFrame, Timestamp};
+    use pcapkit_testdata::build::{self, Tcp, flags};
+    let server = [10, 1, 0, 1];
+    let mut frames: Vec<(Timestamp, Vec<u8>)> = Vec::new();
+    let mut second_fragments = Vec::new();
+    let eth = |ip: Vec<u8>| build::ethernet([2; 6], [4; 6], build::ETHERTYPE_IPV4, &ip);
+    let mut seq = [1000u32; 12];
+    for round in 0..4u32 {
+        for c in 0..12u8 {
+            let client = [10, 0, 0, c + 1];
+            let sport = 40000 + u16::from(c);
+            let t = |k: u32| {
+                Timestamp::new(
+                    1_700_000_000 + i64::from(round * 400 + u32::from(c)),
+                    k * 1_000_000,
+                )
+            };
+            if round > 0 && c % 4 == 0 {
+                continue; // quiet: its run waits for the idle timeout
+            }
+            let seg = |seq: u32, ack: u32, fl: u8, data: &[u8]| {
+                let tcp = Tcp {
+                    sport,
+                    dport: 80,
+                    seq,
+                    ack,
+                    flags: fl,
+                    window: 1024,
+                };
+                build::tcp(client, server, tcp, data)
+            };
+            if round == 0 {
+                let syn = seg(seq[usize::from(c)] - 1, 0, flags::SYN, b"");
+                frames.push((t(0), eth(build::ipv4(client, server, 6, 1, 64, &syn))));
+                let synack = build::tcp(
+                    server,
+                    client,
+                    Tcp {
+                        sport: 80,
+                        dport: sport,
+                        seq: 5000,
+                        ack: seq[usize::from(c)],
+                        flags: flags::SYN | flags::ACK,
+                        window: 1024,
+                    },
+                    b"",
+                );
+                frames.push((t(1), eth(build::ipv4(server, client, 6, 2, 64, &synack))));
+            }
+            let data = format!("round {round} client {c}: some request bytes here....");
+            let s = seg(
+                seq[usize::from(c)],
+                5001 + round,
+                flags::ACK | flags::PSH,
+                data.as_bytes(),
+            );
+            seq[usize::from(c)] += data.len() as u32;
+            let id = 100 + u16::from(c) + 16 * round as u16;
+            if c % 4 == 2 {
+                let (a, b) = s.split_at(24);
+                frames.push((t(2), eth(ipv4_frag(client, server, id, 0x2000, a))));
+                frames.push((t(3), eth(ipv4_frag(client, server, id, 3, b))));
+                second_fragments.push(frames.len() as u64);
+            } else {
+                frames.push((t(2), eth(build::ipv4(client, server, 6, id, 64, &s))));
+            }
+            if c % 5 == 1 {
+                // A first fragment whose rest never comes.
+                let lone = seg(1, 1, flags::ACK, &[0x55; 40]);
+                frames.push((
+                    t(4),
+                    eth(ipv4_frag(client, server, id + 1000, 0x2000, &lone[..32])),
+                ));
+            }
+        }
+    }
+    let opts = PcapWriterOptions::default()
+        .endian(Endian::Little)
+        .nanosecond(true)
+        .link_type(LinkType::ETHERNET);
+    let mut w = PcapWriter::new(Vec::new(), opts).unwrap();
+    for (i, (ts, data)) in frames.iter().enumerate() {
+        let raw = RawFrame::new(
+            i as u64 + 1,
+            *ts,
+            LinkType::ETHERNET,
+            data.len() as u32,
+            data,
+        );
+        w.write_frame(&raw).unwrap();
+    }
+    (w.into_inner(), second_fragments)
+}
+
+#[test]
+fn server_workers_reassemble_only_their_own_flows() {
+    // Each `server` worker owns a reassembler: the datagrams each handed out add up to
+    // `default`'s, more than one worker did work, and the output is `default`'s.
+    let dir = tempfile::tempdir().unwrap();
+    let generated = dir.path().join("gen.pcap");
+    let file = std::fs::File::create(&generated).unwrap();
+    let opts = pcapkit_testdata::traffic::TrafficOptions::new(3_000);
+    pcapkit_testdata::traffic::generate(&opts, std::io::BufWriter::new(file)).unwrap();
+    let crafted = dir.path().join("crafted.pcap");
+    std::fs::write(&crafted, interleaved_capture().0).unwrap();
+    for capture in [generated, crafted] {
+        let (expected, none, error) = reassembled(&capture, dir.path(), "default", 1);
+        assert_eq!(error, None);
+        assert!(none.is_empty());
+        let total: usize = ["r.ipv4.jsonl", "r.ipv6.jsonl", "r.tcp.jsonl"]
+            .iter()
+            .map(|n| lines_of(&expected, n).len())
+            .sum();
+        assert!(total > 20, "{}: {total} datagrams", capture.display());
+        for threads in [2, 3] {
+            let (got, shards, error) = reassembled(&capture, dir.path(), "server", threads);
+            assert_eq!(error, None);
+            assert!(
+                got == expected,
+                "{}: server x{threads} reassembly differs",
+                capture.display()
+            );
+            assert_eq!(shards.len(), threads);
+            assert_eq!(shards.iter().sum::<u64>(), total as u64, "{shards:?}");
+            assert!(
+                shards.iter().filter(|&&n| n > 0).count() >= 2,
+                "{}: x{threads} {shards:?}",
+                capture.display()
+            );
+        }
+    }
+}
+
+#[test]
+fn server_reassembly_idle_sweeps_are_defaults() {
+    // Connections interleave and go quiet; the idle timeouts (TCP 600 s, IP 30 s) hand
+    // out their runs and lone fragments at frames of other connections, on other
+    // workers: each worker sweeps at the frame `default` does, and the merge puts the
+    // datagrams where `default` does.
+    let dir = tempfile::tempdir().unwrap();
+    let capture = dir.path().join("idle.pcap");
+    std::fs::write(&capture, interleaved_capture().0).unwrap();
+    let (expected, _, error) = reassembled(&capture, dir.path(), "default", 1);
+    assert_eq!(error, None);
+    let idle = |name: &str| {
+        lines_of(&expected, name)
+            .iter()
+            .filter(|d| d["flush"] == "idle")
+            .count()
+    };
+    assert!(idle("r.tcp.jsonl") >= 3, "{}", idle("r.tcp.jsonl"));
+    assert!(idle("r.ipv4.jsonl") >= 3, "{}", idle("r.ipv4.jsonl"));
+    // Not only at the end: idle datagrams come before others.
+    let tcp = lines_of(&expected, "r.tcp.jsonl");
+    let first_idle = tcp.iter().position(|d| d["flush"] == "idle").unwrap();
+    assert!(tcp[first_idle..].iter().any(|d| d["flush"] != "idle"));
+    for threads in [2, 3, 4] {
+        let (got, shards, error) = reassembled(&capture, dir.path(), "server", threads);
+        assert_eq!(error, None);
+        assert!(got == expected, "server x{threads} idle sweeps differ");
+        assert!(shards.iter().filter(|&&n| n > 0).count() >= 2, "{shards:?}");
+    }
+}
+
+#[test]
+fn server_reassembles_tcp_in_ip_fragments_as_default() {
+    // Segments sent as IPv4 fragments reach TCP reassembly once IP reassembly completes
+    // them: dispatched by address pair, the fragments meet their connection's worker.
+    let dir = tempfile::tempdir().unwrap();
+    let capture = dir.path().join("frag.pcap");
+    let (bytes, second) = interleaved_capture();
+    std::fs::write(&capture, bytes).unwrap();
+    let (expected, _, error) = reassembled(&capture, dir.path(), "default", 1);
+    assert_eq!(error, None);
+    let through_fragments = lines_of(&expected, "r.tcp.jsonl")
+        .iter()
+        .filter(|d| {
+            d["index"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|n| second.contains(&n.as_u64().unwrap()))
+        })
+        .count();
+    assert!(through_fragments >= 4, "{through_fragments}");
+    for threads in [2, 3, 4] {
+        let (got, _, error) = reassembled(&capture, dir.path(), "server", threads);
+        assert_eq!(error, None);
+        assert!(got == expected, "server x{threads} differs");
+    }
+}
+
+#[test]
+fn server_stream_view_is_defaults() {
+    // The stream export (`--streams`): every connection's files and `index.json`
+    // (connections numbered by first frame) as `default` writes them, though the
+    // connections are spread over the workers.
+    let dir = tempfile::tempdir().unwrap();
+    let capture = dir.path().join("gen.pcap");
+    let file = std::fs::File::create(&capture).unwrap();
+    let opts = pcapkit_testdata::traffic::TrafficOptions::new(3_000);
+    pcapkit_testdata::traffic::generate(&opts, std::io::BufWriter::new(file)).unwrap();
+    let streams = |files: &[(String, Vec<u8>)]| -> Vec<(String, Vec<u8>)> {
+        files
+            .iter()
+            .filter(|(n, _)| n.starts_with("streams/"))
+            .cloned()
+            .collect()
+    };
+    let (expected, _, error) = reassembled(&capture, dir.path(), "default", 1);
+    assert_eq!(error, None);
+    let expected = streams(&expected);
+    let index = &expected
+        .iter()
+        .find(|(n, _)| n == "streams/index.json")
+        .unwrap()
+        .1;
+    let index: Vec<serde_json::Value> = serde_json::from_slice(index).unwrap();
+    assert!(index.len() > 20, "{} connections", index.len());
+    for (i, c) in index.iter().enumerate() {
+        assert_eq!(c["stream"], i as u64);
+    }
+    for threads in [2, 4] {
+        let (got, shards, error) = reassembled(&capture, dir.path(), "server", threads);
+        assert_eq!(error, None);
+        assert!(
+            streams(&got) == expected,
+            "server x{threads} streams differ"
+        );
+        assert!(shards.iter().filter(|&&n| n > 0).count() >= 2, "{shards:?}");
+    }
+}
+
+#[test]
+fn server_reassembly_stopped_early_is_defaults() {
+    // Stopping with an output error a few hundred frames in: what was handed out, and
+    // what the end of the extraction flushes, is `default`'s though the workers read
+    // ahead (reassembled again up to the stopping frame).
+    let dir = tempfile::tempdir().unwrap();
+    let capture = dir.path().join("gen.pcap");
+    let file = std::fs::File::create(&capture).unwrap();
+    let opts = pcapkit_testdata::traffic::TrafficOptions::new(3_000);
+    pcapkit_testdata::traffic::generate(&opts, std::io::BufWriter::new(file)).unwrap();
+    /// Fails once `limit` bytes were written.
+    struct Failing(usize);
+    impl Write for Failing {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            if buf.len() > self.0 {
+                return Err(std::io::Error::other("full"));
+            }
+            self.0 -= buf.len();
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let run = |engine: &str, threads: usize| {
+        let d = dir.path().join("r");
+        std::fs::create_dir_all(&d).unwrap();
+        let err = extract(
+            ExtractOptions::new(&capture)
+                .fout_writer(Failing(200_000), "failing")
+                .format("pcap")
+                .ip(true)
+                .tcp(true)
+                .strict(true)
+                .reasm_fout(d.join("r"))
+                .streams(d.join("streams"))
+                .engine(engine)
+                .threads(threads),
+        )
+        .err()
+        .map(|e| e.to_string());
+        let mut files = dir_contents(&d);
+        files.extend(dir_contents(&d.join("streams")));
+        std::fs::remove_dir_all(&d).unwrap();
+        (files, err)
+    };
+    let expected = run("default", 1);
+    assert!(expected.1.is_some());
+    let end = lines_of(&expected.0, "r.tcp.jsonl")
+        .iter()
+        .filter(|d| d["flush"] == "end")
+        .count();
+    assert!(end > 0);
+    for threads in [2, 3] {
+        assert!(
+            run("server", threads) == expected,
+            "server x{threads} stopped early differs"
+        );
+    }
+}

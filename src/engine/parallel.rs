@@ -8,7 +8,10 @@
 //! - `pipeline`: each batch goes whole to whichever worker is free.
 //! - `server`: each frame goes to the worker its connection hashes to (both directions
 //!   of a connection, and every fragment of an IP pair, to the same worker; frames
-//!   without an IP header to worker 0), so per-connection state stays on one thread.
+//!   without an IP header to worker 0), so per-connection state stays on one thread:
+//!   with tracing and reassembly each worker owns that state for its flows (its tracer,
+//!   its reassemblers, ticked with every frame's clock), and the calling thread merges
+//!   their results into `default`'s order (see docs/engines.md).
 //!
 //! At most `2 × threads` jobs are in flight (twice that while the calling thread reads
 //! ahead), so memory stays bounded whatever the capture size. Batch buffers and the
@@ -34,7 +37,7 @@ use pcapkit_core::{
 };
 use pcapkit_dump::{BlockName, BlockNamer, DumpError, Dumper, Renderer};
 use pcapkit_protocols::{DissectOptions, dissect};
-use pcapkit_reasm::{Facts, Wants};
+use pcapkit_reasm::{Datagram, Facts, HandOut, Protocol, Reassembly, Stats, Wants};
 use pcapkit_trace::{FlowRecord, Segment as TraceSegment, TraceError, TraceOptions, Tracer};
 
 use crate::error::{Error, Result};
@@ -244,11 +247,18 @@ struct FrameOut {
     trace_error: Option<Box<TraceError>>,
 }
 
+/// A datagram a `server` worker's reassembler handed out, with when (to merge).
+type Handed = (Protocol, HandOut, Datagram);
+
 /// A worker's results for its share of a batch.
 #[derive(Debug, Default)]
 struct PartOut {
     out: Vec<u8>,
     frames: Vec<FrameOut>,
+    /// `server` reassembly: the datagrams its reassembler handed out during the job
+    /// (ticked with every frame of the batch), and its counters after it.
+    handed: Vec<Handed>,
+    stats: [Option<Stats>; 3],
     /// The worker failed (a bug): this message.
     panic: Option<String>,
 }
@@ -277,6 +287,9 @@ struct Current {
 }
 
 /// One item, in file order, for the Extractor to process.
+// Returned once per record and used at once, never stored: boxing the frame would cost
+// an allocation per frame.
+#[allow(clippy::large_enum_variant)]
 pub(crate) enum Item<'a> {
     /// A non-frame record.
     Block {
@@ -293,7 +306,46 @@ pub(crate) enum Item<'a> {
         facts: Option<&'a Facts>,
         /// `server` tracing: the worker's tracer failed on it.
         trace_error: Option<Box<TraceError>>,
+        /// `server` reassembly: what the workers handed out at this frame.
+        handed: Option<Released<'a>>,
     },
+}
+
+/// `server` reassembly: the datagrams the workers handed out at a frame, in the order
+/// one reassembler would (with the part that handed each out), and the workers'
+/// counters summed (as of the batch being written; IPv4, IPv6, TCP).
+pub(crate) struct Released<'a> {
+    pub(crate) datagrams: Vec<(usize, Protocol, Datagram)>,
+    pub(crate) stats: &'a [Option<Stats>; 3],
+}
+
+/// How the workers take part in reassembly.
+pub(crate) struct ReasmSetup {
+    /// What reassembly takes from each frame.
+    pub(crate) wants: Wants,
+    /// Dissect again without the stop condition for it.
+    pub(crate) redissect: bool,
+    /// `server`: one reassembler per worker (part 0 first), which then own the
+    /// reassembly of their flows.
+    pub(crate) shards: Option<Vec<Reassembly>>,
+    /// The input, if a file: reassembled again from it after an early stop.
+    pub(crate) input_file: Option<std::path::PathBuf>,
+}
+
+/// What a worker thread owned, returned when it stops.
+#[derive(Debug, Default)]
+struct WorkerState {
+    tracer: Option<Tracer>,
+    reasm: Option<Reassembly>,
+}
+
+/// `server` reassembly once the workers stopped: their reassemblers (part 0 first),
+/// not finished, and whether the extraction has to be reassembled again from this
+/// file (it stopped early, and the workers read ahead).
+#[derive(Debug)]
+pub(crate) struct ReasmShards {
+    pub(crate) shards: Vec<Reassembly>,
+    pub(crate) replay: Option<std::path::PathBuf>,
 }
 
 /// A block of the batch being written whose writing is deferred until the batch is
@@ -346,7 +398,22 @@ pub(crate) struct Parallel {
     steal: Option<Receiver<Job>>,
     ctx: JobCtx,
     done: Receiver<Done>,
-    handles: Vec<JoinHandle<Option<Tracer>>>,
+    handles: Vec<JoinHandle<WorkerState>>,
+    /// What the stopped workers returned (part 0 first), until taken.
+    stopped: Option<Vec<WorkerState>>,
+    /// `server` reassembly: each worker owns a reassembler; the datagrams merged in
+    /// the order one reassembler hands them out, not yet handed to the caller; the
+    /// workers' latest counters.
+    sharded_reasm: bool,
+    merged: VecDeque<(HandOut, usize, Protocol, Datagram)>,
+    shard_stats: Vec<[Option<Stats>; 3]>,
+    stats_sum: [Option<Stats>; 3],
+    own_reasm: Option<Reassembly>,
+    /// The last frame read (dispatched to the workers), the input if a file, and
+    /// whether reassembly may be done again from it after an early stop.
+    read_last: u64,
+    input_file: Option<std::path::PathBuf>,
+    replay_allowed: bool,
     /// `server` tracing: the index directory, and the merged index once finished.
     trace_dir: Option<std::path::PathBuf>,
     /// `server`: dispatch IP by address pair (see [`flow_hash`]).
@@ -402,9 +469,13 @@ impl Parallel {
         dumper: Option<Dumper>,
         dissect_opts: Arc<DissectOptions>,
         protocols: bool,
-        reasm: Option<(Wants, bool)>,
+        reasm: Option<ReasmSetup>,
         trace: Option<ShardedTrace>,
     ) -> Result<Self> {
+        let (reasm, reasm_shards, input_file) = match reasm {
+            Some(r) => (Some((r.wants, r.redissect)), r.shards, r.input_file),
+            None => (None, None, None),
+        };
         let workers = threads.max(1);
         let renderer = dumper.as_ref().map(Dumper::renderer);
         let (mut tracers, trace_dir, trace_full, trace_replay) = match trace {
@@ -441,19 +512,28 @@ impl Parallel {
         }
         let mut handles = Vec::new();
         tracers.reverse();
-        let own_tracer = if dispatch == Dispatch::Flow {
-            tracers.pop()
+        let mut reasms = match reasm_shards {
+            Some(r) if dispatch == Dispatch::Flow => r,
+            _ => Vec::new(),
+        };
+        let sharded_reasm = !reasms.is_empty();
+        reasms.reverse();
+        let (own_tracer, own_reasm) = if dispatch == Dispatch::Flow {
+            (tracers.pop(), reasms.pop())
         } else {
-            None
+            (None, None)
         };
         for (i, rx) in receivers.into_iter().enumerate() {
             let done_tx = done_tx.clone();
             let renderer = renderer.clone();
             let ctx = ctx.clone();
-            let tracer = tracers.pop();
+            let state = WorkerState {
+                tracer: tracers.pop(),
+                reasm: reasms.pop(),
+            };
             let handle = std::thread::Builder::new()
                 .name(format!("pcapkit-worker-{i}"))
-                .spawn(move || work(&rx, &done_tx, renderer, &ctx, tracer))
+                .spawn(move || work(&rx, &done_tx, renderer, &ctx, state))
                 .map_err(|e| Error::Usage(format!("cannot start worker thread: {e}")))?;
             handles.push(handle);
         }
@@ -468,7 +548,16 @@ impl Parallel {
             ctx,
             done,
             handles,
-            pairs: trace_dir.is_some(),
+            stopped: None,
+            merged: VecDeque::new(),
+            shard_stats: vec![[None; 3]; if sharded_reasm { workers } else { 0 }],
+            stats_sum: [None; 3],
+            own_reasm,
+            read_last: 0,
+            input_file,
+            replay_allowed: true,
+            pairs: trace_dir.is_some() || sharded_reasm,
+            sharded_reasm,
             trace_dir,
             trace_index: None,
             trace_replay,
@@ -526,6 +615,10 @@ impl Parallel {
                 .collect();
             if let Some(msg) = parts.iter().find_map(|p| p.panic.clone()) {
                 return Err(Error::Usage(format!("a worker thread failed: {msg}")));
+            }
+            let mut parts = parts;
+            if self.sharded_reasm {
+                self.merge_handed(&mut parts);
             }
             self.current = Some(Current {
                 cursor: vec![(0, 0); parts.len()],
@@ -609,6 +702,20 @@ impl Parallel {
                 };
                 let trace_error = res.trace_error.take();
                 self.handed = rec.number;
+                let handed = self.sharded_reasm.then(|| {
+                    let mut datagrams = Vec::new();
+                    while let Some((h, ..)) = self.merged.front()
+                        && h.frame <= rec.number
+                    {
+                        if let Some((_, part, p, d)) = self.merged.pop_front() {
+                            datagrams.push((part, p, d));
+                        }
+                    }
+                    Released {
+                        datagrams,
+                        stats: &self.stats_sum,
+                    }
+                });
                 let range: Range<usize> = *start..res.end;
                 *k += 1;
                 *start = res.end;
@@ -627,6 +734,7 @@ impl Parallel {
                     protocols: res.protocols.as_deref(),
                     facts: res.facts.as_ref(),
                     trace_error,
+                    handed,
                 }))
             }
         }
@@ -642,14 +750,12 @@ impl Parallel {
         if self.dispatch == Dispatch::Flow {
             // server: run part 0 here, in order; read ahead rather than wait.
             if let Some(job) = self.own.pop_front() {
-                let tracer = self.own_tracer.as_mut();
-                let done = process(
-                    job,
-                    &mut self.renderer,
-                    &self.ctx,
-                    tracer,
-                    &mut self.own_trace_failed,
-                );
+                let state = Owned {
+                    tracer: self.own_tracer.as_mut(),
+                    trace_failed: &mut self.own_trace_failed,
+                    reasm: self.own_reasm.as_mut(),
+                };
+                let done = process(job, &mut self.renderer, &self.ctx, state);
                 self.accept(done);
                 return Ok(());
             }
@@ -665,7 +771,12 @@ impl Parallel {
             let read_ahead = !self.eof && self.window.len() < ahead;
             if queued > 1 || (queued == 1 && (self.handles.is_empty() || !read_ahead)) {
                 if let Ok(job) = rx.try_recv() {
-                    let done = process(job, &mut self.renderer, &self.ctx, None, &mut false);
+                    let state = Owned {
+                        tracer: None,
+                        trace_failed: &mut false,
+                        reasm: None,
+                    };
+                    let done = process(job, &mut self.renderer, &self.ctx, state);
                     self.accept(done);
                 }
                 return Ok(());
@@ -679,6 +790,79 @@ impl Parallel {
         };
         self.accept(done);
         Ok(())
+    }
+
+    /// `server` reassembly: the datagrams the workers handed out during a batch,
+    /// merged into the order one reassembler hands them out (by frame, then protocol,
+    /// then [`HandOut`]; stable, so a worker's own order stays), behind those of the
+    /// batches before; the workers' counters noted.
+    fn merge_handed(&mut self, parts: &mut [PartOut]) {
+        let mut all: Vec<(HandOut, usize, Protocol, Datagram)> = Vec::new();
+        for (i, part) in parts.iter_mut().enumerate() {
+            all.extend(part.handed.drain(..).map(|(p, h, d)| (h, i, p, d)));
+            if let Some(s) = self.shard_stats.get_mut(i)
+                && part.stats.iter().any(Option::is_some)
+            {
+                *s = part.stats;
+            }
+        }
+        let rank = |p: Protocol| match p {
+            Protocol::Ipv4 => 0u8,
+            Protocol::Ipv6 => 1,
+            Protocol::Tcp => 2,
+        };
+        all.sort_by_key(|(h, _, p, _)| (h.frame, rank(*p), *h));
+        self.merged.extend(all);
+        self.stats_sum = [None; 3];
+        for shard in &self.shard_stats {
+            for (sum, s) in self.stats_sum.iter_mut().zip(shard) {
+                if let Some(s) = s {
+                    *sum.get_or_insert_default() += *s;
+                }
+            }
+        }
+    }
+
+    /// `server` reassembly: stops the workers and returns their reassemblers (not
+    /// finished), and whether to reassemble again from the input file, up to frame
+    /// `last` (the last frame reassembly was given): when the extraction stopped
+    /// before the end and the workers had read further (and the interrupt flag did not
+    /// stop it). `None` unless reassembly is sharded. Once.
+    pub(crate) fn take_reasm(&mut self, last: u64) -> Option<ReasmShards> {
+        if !self.sharded_reasm {
+            return None;
+        }
+        self.sharded_reasm = false;
+        self.stop_workers();
+        let shards = self
+            .stopped
+            .iter_mut()
+            .flatten()
+            .filter_map(|s| s.reasm.take())
+            .collect();
+        let replay = if self.read_last > last && self.replay_allowed {
+            self.input_file.clone()
+        } else {
+            None
+        };
+        Some(ReasmShards { shards, replay })
+    }
+
+    /// Stops the workers (they finish the jobs queued for them; part 0's queued
+    /// jobs are dropped) and keeps what they owned. Idempotent.
+    fn stop_workers(&mut self) {
+        if self.stopped.is_some() {
+            return;
+        }
+        self.jobs.clear();
+        self.window.clear();
+        self.own.clear();
+        let own = WorkerState {
+            tracer: self.own_tracer.take(),
+            reasm: self.own_reasm.take(),
+        };
+        let joined = self.handles.drain(..).map(|h| h.join().unwrap_or_default());
+        self.stopped = Some(std::iter::once(own).chain(joined).collect());
     }
 
     /// Files a worker's results with its batch.
@@ -772,20 +956,16 @@ impl Parallel {
         let Some(dir) = self.trace_dir.take() else {
             return Ok(());
         };
-        self.jobs.clear();
-        self.window.clear();
-        self.own.clear();
+        self.stop_workers();
         let mut first = Ok(());
         let mut shards = Vec::new();
-        let joined: Vec<Option<Tracer>> = self
-            .handles
-            .drain(..)
-            .map(|h| h.join().ok().flatten())
+        let tracers: Vec<Tracer> = self
+            .stopped
+            .iter_mut()
+            .flatten()
+            .filter_map(|s| s.tracer.take())
             .collect();
-        for tracer in std::iter::once(self.own_tracer.take()).chain(joined) {
-            let Some(mut tracer) = tracer else {
-                continue;
-            };
+        for mut tracer in tracers {
             match tracer.finish() {
                 Ok(records) => shards.push(records),
                 Err(e) => {
@@ -823,6 +1003,7 @@ impl Parallel {
     /// flag: the caller wants to stop now).
     pub(crate) fn no_replay(&mut self) {
         self.trace_replay = None;
+        self.replay_allowed = false;
     }
 
     /// `server` tracing, once finished: per worker, the first frame of each flow it
@@ -874,7 +1055,8 @@ impl Parallel {
             let mut parts = Vec::with_capacity(shares.len());
             let mut missing = 0;
             for (part, frames) in shares.into_iter().enumerate() {
-                if frames.is_empty() {
+                // Sharded reassembly: every worker sees every frame's clock.
+                if frames.is_empty() && !self.sharded_reasm {
                     parts.push(Some(PartOut::default()));
                     continue;
                 }
@@ -949,6 +1131,7 @@ impl Parallel {
                             part_of(flow_hash(raw.link_type, raw.data, self.pairs), self.workers)
                         }
                     };
+                    self.read_last = raw.number;
                     entries.push(Entry::Frame(FrameRec::copy(&raw, &mut buf, part)));
                     frames += 1;
                 }
@@ -1056,12 +1239,7 @@ impl Drop for Parallel {
         // tracer does, the flow files are closed and the index written.
         let _ = self.flush();
         let _ = self.finish_trace(self.handed);
-        self.jobs.clear();
-        self.window.clear();
-        self.own.clear();
-        for h in self.handles.drain(..) {
-            let _ = h.join();
-        }
+        self.stop_workers();
     }
 }
 
@@ -1121,44 +1299,49 @@ fn replay_trace(
     Ok(tracer.finish()?)
 }
 
-/// A worker: dissects and renders its frames of each job.
+/// What a job may update besides its results: the worker's tracer (and whether it
+/// failed), and its reassembler.
+struct Owned<'a> {
+    tracer: Option<&'a mut Tracer>,
+    trace_failed: &'a mut bool,
+    reasm: Option<&'a mut Reassembly>,
+}
+
+/// A worker: dissects and renders its frames of each job; returns what it owns.
 fn work(
     rx: &Receiver<Job>,
     done: &Sender<Done>,
     mut renderer: Option<Renderer>,
     ctx: &JobCtx,
-    mut tracer: Option<Tracer>,
-) -> Option<Tracer> {
+    mut state: WorkerState,
+) -> WorkerState {
     // After a tracing error the extraction stops at that frame: trace no further.
     let mut trace_failed = false;
     for job in rx {
-        let trace = tracer.as_mut();
-        if done
-            .send(process(job, &mut renderer, ctx, trace, &mut trace_failed))
-            .is_err()
-        {
+        let owned = Owned {
+            tracer: state.tracer.as_mut(),
+            trace_failed: &mut trace_failed,
+            reasm: state.reasm.as_mut(),
+        };
+        if done.send(process(job, &mut renderer, ctx, owned)).is_err() {
             break;
         }
     }
-    tracer
+    state
 }
 
 /// Runs a job (on a worker, or on the calling thread); a panic becomes an error
 /// result.
-fn process(
-    mut job: Job,
-    renderer: &mut Option<Renderer>,
-    ctx: &JobCtx,
-    tracer: Option<&mut Tracer>,
-    trace_failed: &mut bool,
-) -> Done {
+fn process(mut job: Job, renderer: &mut Option<Renderer>, ctx: &JobCtx, owned: Owned<'_>) -> Done {
     let (seq, part) = (job.batch.seq, job.part);
     let mut out = std::mem::take(&mut job.out);
     out.out.clear();
     out.frames.clear();
+    out.handed.clear();
+    out.stats = [None; 3];
     out.panic = None;
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        run_job(&job, &mut out, renderer.as_mut(), ctx, tracer, trace_failed);
+        run_job(&job, &mut out, renderer.as_mut(), ctx, owned);
     }));
     if let Err(p) = result {
         // A fresh renderer: the old one may be mid-block.
@@ -1182,17 +1365,35 @@ fn process(
     }
 }
 
+/// Ticks `reasm` with the clock of the frames among `entries` (those of other
+/// workers: the sweeps then happen at the frames they happen without sharding).
+fn tick_frames(reasm: &mut Reassembly, entries: &[Entry]) {
+    for e in entries {
+        if let Entry::Frame(rec) = e {
+            reasm.tick(rec.number, rec.timestamp);
+        }
+    }
+}
+
+const PROTOCOLS: [Protocol; 3] = [Protocol::Ipv4, Protocol::Ipv6, Protocol::Tcp];
+
 fn run_job(
     job: &Job,
     result: &mut PartOut,
     mut renderer: Option<&mut Renderer>,
     ctx: &JobCtx,
-    mut tracer: Option<&mut Tracer>,
-    trace_failed: &mut bool,
+    owned: Owned<'_>,
 ) {
+    let Owned {
+        mut tracer,
+        trace_failed,
+        mut reasm,
+    } = owned;
     let batch = &job.batch;
     let opts = &*ctx.opts;
     let out = &mut result.out;
+    // Sharded reassembly: the entries up to here have ticked the reassembler.
+    let mut ticked = 0;
     for &i in &job.frames {
         let Some(Entry::Frame(rec)) = batch.entries.get(i) else {
             continue;
@@ -1207,14 +1408,20 @@ fn run_job(
             out.truncate(start);
             error = Some(e);
         }
-        let facts = ctx.reasm.map(|(wants, redissect)| {
-            if redissect {
-                let full = dissect(raw.link_type, raw.data, &DissectOptions::default());
-                Facts::of(wants, raw.number, raw.timestamp, &full)
-            } else {
-                Facts::of(wants, raw.number, raw.timestamp, &packet)
+        let mut facts = None;
+        if let Some((wants, redissect)) = ctx.reasm {
+            let full =
+                redissect.then(|| dissect(raw.link_type, raw.data, &DissectOptions::default()));
+            let p = full.as_ref().unwrap_or(&packet);
+            match reasm.as_deref_mut() {
+                Some(r) => {
+                    tick_frames(r, batch.entries.get(ticked..i).unwrap_or_default());
+                    ticked = i + 1;
+                    r.feed(raw.number, raw.timestamp, p);
+                }
+                None => facts = Some(Facts::of(wants, raw.number, raw.timestamp, p)),
             }
-        });
+        }
         let mut trace_error = None;
         if let Some(t) = tracer.as_deref_mut()
             && !*trace_failed
@@ -1237,5 +1444,14 @@ fn run_job(
             facts,
             trace_error,
         });
+    }
+    if let Some(r) = reasm {
+        tick_frames(r, batch.entries.get(ticked..).unwrap_or_default());
+        for (slot, p) in result.stats.iter_mut().zip(PROTOCOLS) {
+            result
+                .handed
+                .extend(r.take_handed(p).into_iter().map(|(h, d)| (p, h, d)));
+            *slot = r.stats(p);
+        }
     }
 }

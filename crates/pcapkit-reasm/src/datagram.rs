@@ -234,3 +234,32 @@ impl Serialize for Datagram {
         m.end()
     }
 }
+
+/// When a reassembler handed a datagram out, as a sort key: the datagrams of several
+/// reassemblers fed disjoint flows of one capture, each ticked with every frame (the
+/// `server` engine's workers), sorted by it (stably, protocol by protocol) come in the
+/// order one reassembler fed every frame hands them out. Within one frame the idle
+/// sweeps come first, in order of their buffers' creation, then what the frame's own
+/// input handed out; at the end of input, buffers in order of creation.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct HandOut {
+    /// The frame whose processing handed it out (`u64::MAX`: the end of input).
+    pub frame: u64,
+    /// 0 and 1: idle sweeps (TCP: closed directions, then idle runs; IP: 1); 2: the
+    /// frame's own input. 0 at the end of input.
+    pub phase: u8,
+    /// For sweeps and the end of input: when its buffer was created (frame number,
+    /// then order of creation within that reassembler).
+    pub born: (u64, u64),
+}
+
+impl HandOut {
+    /// Handed out by the input of frame `number`.
+    pub(crate) const fn input(number: u64) -> Self {
+        Self {
+            frame: number,
+            phase: 2,
+            born: (0, 0),
+        }
+    }
+}

@@ -14,7 +14,7 @@ use pcapkit_protocols::consts::reg::TransType;
 use pcapkit_protocols::internet::{Ipv4, Ipv6};
 use pcapkit_protocols::{Packet, Protocol};
 
-use crate::datagram::{Datagram, DatagramId, Flush, Payload, Run};
+use crate::datagram::{Datagram, DatagramId, Flush, HandOut, Payload, Run};
 use crate::holes::Assembler;
 use crate::limits::{Limits, Stats};
 use crate::table::Table;
@@ -163,6 +163,8 @@ struct Buffer {
     asm: Assembler,
     first: Timestamp,
     last: Timestamp,
+    /// Frame number of its creation, and its order of creation.
+    born: (u64, u64),
 }
 
 impl Buffer {
@@ -202,6 +204,12 @@ pub struct IpReassembler {
     done: Table<IpKey, Timestamp>,
     buffered: usize,
     out: Vec<Datagram>,
+    /// When each datagram of `out` was handed out.
+    order: Vec<HandOut>,
+    /// What hands out datagrams now (see [`HandOut`]).
+    at: HandOut,
+    /// Buffers created so far.
+    created: u64,
     stats: Stats,
     last_sweep: Option<i128>,
 }
@@ -217,6 +225,9 @@ impl IpReassembler {
             done: Table::default(),
             buffered: 0,
             out: Vec::new(),
+            order: Vec::new(),
+            at: HandOut::default(),
+            created: 0,
             stats: Stats::default(),
             last_sweep: None,
         }
@@ -246,7 +257,8 @@ impl IpReassembler {
     /// Feeds one fragment.
     pub fn feed_fragment(&mut self, f: Fragment<'_>) {
         self.stats.fed += 1;
-        self.sweep(f.ts);
+        self.sweep(f.number, f.ts);
+        self.at = HandOut::input(f.number);
         if let Some(&t) = self.done.get(&f.key) {
             if f.ts.as_nanos() - t.as_nanos() <= self.limits.idle_timeout_ns {
                 self.stats.duplicate_fragments += 1;
@@ -273,7 +285,9 @@ impl IpReassembler {
                 asm: Assembler::default(),
                 first: f.ts,
                 last: f.ts,
+                born: (f.number, self.created),
             };
+            self.created += 1;
             self.buffered += buf.cost();
             self.open.insert(f.key, buf);
             self.stats.peak_open = self.stats.peak_open.max(self.open.len() as u64);
@@ -320,7 +334,20 @@ impl IpReassembler {
 
     /// Flushes buffers idle past the timeout, at most every quarter timeout of
     /// capture time.
-    fn sweep(&mut self, now: Timestamp) {
+    /// The clock of frame `number`: flushes what has been idle past the timeout (at
+    /// most every quarter timeout of capture time), as feeding a fragment of that frame
+    /// would. Ticking every frame, whatever its flows, makes the sweeps depend on the
+    /// frames' times only, not on which fragments this reassembler is fed.
+    pub fn tick(&mut self, number: u64, ts: Timestamp) {
+        self.sweep(number, ts);
+    }
+
+    fn hand_out(&mut self, d: Datagram) {
+        self.out.push(d);
+        self.order.push(self.at);
+    }
+
+    fn sweep(&mut self, number: u64, now: Timestamp) {
         let now = now.as_nanos();
         let every = (self.limits.idle_timeout_ns / 4).max(1);
         match self.last_sweep {
@@ -330,6 +357,11 @@ impl IpReassembler {
         let timeout = self.limits.idle_timeout_ns;
         for (k, b) in self.open.take_where(|b| now - b.last.as_nanos() > timeout) {
             self.stats.evicted_idle += 1;
+            self.at = HandOut {
+                frame: number,
+                phase: 1,
+                born: b.born,
+            };
             self.flush(k, b, Flush::Idle);
         }
         let _ = self.done.take_where(|t| now - t.as_nanos() > timeout);
@@ -351,7 +383,7 @@ impl IpReassembler {
             while self.done.len() > self.limits.max_open.max(1) {
                 let _ = self.done.pop_oldest();
             }
-            self.out.push(Datagram {
+            self.hand_out(Datagram {
                 completed: true,
                 id,
                 index: b.index,
@@ -376,7 +408,7 @@ impl IpReassembler {
                 data: data.to_vec(),
             })
             .collect();
-        self.out.push(Datagram {
+        self.hand_out(Datagram {
             completed: false,
             id,
             index: b.index,
@@ -390,13 +422,28 @@ impl IpReassembler {
     /// End of input: every open buffer is handed out (incomplete, in strict mode).
     pub fn finish(&mut self) {
         for (k, b) in self.open.drain() {
+            self.at = HandOut {
+                frame: u64::MAX,
+                phase: 0,
+                born: b.born,
+            };
             self.flush(k, b, Flush::End);
         }
     }
 
     /// Takes the datagrams handed out so far.
     pub fn take_datagrams(&mut self) -> Vec<Datagram> {
+        self.order.clear();
         std::mem::take(&mut self.out)
+    }
+
+    /// Takes the datagrams handed out so far, each with when it was handed out.
+    pub fn take_handed(&mut self) -> Vec<(HandOut, Datagram)> {
+        let order = std::mem::take(&mut self.order);
+        order
+            .into_iter()
+            .zip(std::mem::take(&mut self.out))
+            .collect()
     }
 
     /// The datagrams handed out and not yet taken.

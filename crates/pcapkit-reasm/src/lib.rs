@@ -56,7 +56,7 @@ mod stream;
 mod table;
 mod tcp;
 
-pub use datagram::{Datagram, DatagramId, Flush, Payload, Run};
+pub use datagram::{Datagram, DatagramId, Flush, HandOut, Payload, Run};
 pub use ip::{Fragment, IpKey, IpReassembler, IpVersion, ipv4_fragments, ipv6_fragments};
 pub use limits::{Limits, Stats};
 pub use manager::{Facts, FragmentBuf, Protocol, Reassembly, SegmentBuf, Wants};

@@ -53,6 +53,18 @@ impl Limits {
             max_holes: 64,
         }
     }
+
+    /// One of `parts` shares of these caps (reassemblers fed disjoint flows, the
+    /// `server` engine's workers): open buffers and buffered bytes divided (at least 1),
+    /// the caps per datagram, per buffer and the timeout unchanged.
+    pub fn share(self, parts: usize) -> Self {
+        let parts = parts.max(1);
+        Self {
+            max_open: (self.max_open / parts).max(1),
+            max_buffered_bytes: (self.max_buffered_bytes / parts).max(1),
+            ..self
+        }
+    }
 }
 
 /// What a reassembler did, eviction counters included.
@@ -92,6 +104,28 @@ pub struct Stats {
     pub peak_open: u64,
     /// Most bytes buffered at once.
     pub peak_buffered_bytes: u64,
+}
+
+impl std::ops::AddAssign for Stats {
+    /// Adds the counters of a reassembler fed other flows (the peaks are summed: an
+    /// upper bound of the peak of both together).
+    fn add_assign(&mut self, o: Self) {
+        self.fed += o.fed;
+        self.completed += o.completed;
+        self.incomplete += o.incomplete;
+        self.incomplete_dropped += o.incomplete_dropped;
+        self.overlap_bytes += o.overlap_bytes;
+        self.retransmitted_bytes += o.retransmitted_bytes;
+        self.duplicate_fragments += o.duplicate_fragments;
+        self.oversize += o.oversize;
+        self.evicted_idle += o.evicted_idle;
+        self.evicted_capacity += o.evicted_capacity;
+        self.evicted_memory += o.evicted_memory;
+        self.evicted_holes += o.evicted_holes;
+        self.conflicts += o.conflicts;
+        self.peak_open += o.peak_open;
+        self.peak_buffered_bytes += o.peak_buffered_bytes;
+    }
 }
 
 impl Stats {

@@ -3,7 +3,7 @@
 use pcapkit_core::{LinkType, Timestamp};
 use pcapkit_protocols::{DissectOptions, Next, Packet, dissect_next};
 
-use crate::datagram::{Datagram, DatagramId, Payload};
+use crate::datagram::{Datagram, DatagramId, HandOut, Payload};
 use crate::ip::{Fragment, IpReassembler, IpVersion, ipv4_fragments, ipv6_fragments};
 use crate::limits::{Limits, Stats};
 use crate::stream::StreamView;
@@ -94,6 +94,7 @@ impl Reassembly {
     /// [`Reassembly::wants`]).
     pub fn feed_facts(&mut self, facts: &Facts) {
         let (number, ts) = (facts.number, facts.ts);
+        self.tick(number, ts);
         let lists = [(&mut self.ipv4, &facts.ipv4), (&mut self.ipv6, &facts.ipv6)];
         for (r, frags) in lists {
             let Some(r) = r else { continue };
@@ -117,6 +118,7 @@ impl Reassembly {
 
     /// Feeds one dissected frame to every enabled reassembler.
     pub fn feed(&mut self, number: u64, ts: Timestamp, packet: &Packet<'_>) {
+        self.tick(number, ts);
         for r in [&mut self.ipv4, &mut self.ipv6].into_iter().flatten() {
             let before = r.datagrams().len();
             r.feed(number, ts, packet);
@@ -137,6 +139,19 @@ impl Reassembly {
         }
     }
 
+    /// The clock of frame `number` (idle sweeps), without its input: what a
+    /// reassembler fed only some flows is given for the other frames, so that it
+    /// sweeps at the frames one fed every frame does. [`Reassembly::feed`] and
+    /// [`Reassembly::feed_facts`] tick first.
+    pub fn tick(&mut self, number: u64, ts: Timestamp) {
+        for r in [&mut self.ipv4, &mut self.ipv6].into_iter().flatten() {
+            r.tick(number, ts);
+        }
+        if let Some(t) = &mut self.tcp {
+            t.tick(number, ts);
+        }
+    }
+
     /// End of input: hands out everything still open and finishes the stream view.
     pub fn finish(&mut self) -> std::io::Result<()> {
         for r in [&mut self.ipv4, &mut self.ipv6].into_iter().flatten() {
@@ -154,6 +169,17 @@ impl Reassembly {
             Protocol::Ipv4 => self.ipv4.as_mut().map(IpReassembler::take_datagrams),
             Protocol::Ipv6 => self.ipv6.as_mut().map(IpReassembler::take_datagrams),
             Protocol::Tcp => self.tcp.as_mut().map(TcpReassembler::take_datagrams),
+        }
+        .unwrap_or_default()
+    }
+
+    /// Takes the datagrams `protocol` handed out so far, each with when it was handed
+    /// out (to merge reassemblers fed disjoint flows: see [`HandOut`]).
+    pub fn take_handed(&mut self, protocol: Protocol) -> Vec<(HandOut, Datagram)> {
+        match protocol {
+            Protocol::Ipv4 => self.ipv4.as_mut().map(IpReassembler::take_handed),
+            Protocol::Ipv6 => self.ipv6.as_mut().map(IpReassembler::take_handed),
+            Protocol::Tcp => self.tcp.as_mut().map(TcpReassembler::take_handed),
         }
         .unwrap_or_default()
     }

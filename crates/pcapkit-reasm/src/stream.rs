@@ -122,6 +122,8 @@ pub struct StreamView {
     names: std::collections::HashMap<String, u32>,
     pending: usize,
     error: Option<io::Error>,
+    /// One of several views fed disjoint connections: no `index.json` on finish.
+    shard: bool,
 }
 
 fn endpoint_name(ep: &(IpAddr, u16)) -> String {
@@ -140,7 +142,42 @@ impl StreamView {
             names: std::collections::HashMap::new(),
             pending: 0,
             error: None,
+            shard: false,
         })
+    }
+
+    /// One of several views fed disjoint connections (the `server` engine's workers,
+    /// sharing the directory: connections with the same endpoints go to one of them, so
+    /// file names do not clash): its [`StreamView::finish`] writes the streams but no
+    /// `index.json`; [`StreamView::merge`] them afterwards.
+    pub fn shard(mut self) -> Self {
+        self.shard = true;
+        self
+    }
+
+    /// Merges finished shards (see [`StreamView::shard`]) into one view: the
+    /// connections in order of first frame, numbered from 0 in that order (as one view
+    /// fed every frame numbers them); in directory mode `index.json` is written. `None`
+    /// without shards.
+    pub fn merge(shards: Vec<StreamView>) -> io::Result<Option<StreamView>> {
+        let mut shards = shards.into_iter();
+        let Some(mut view) = shards.next() else {
+            return Ok(None);
+        };
+        for s in shards {
+            view.conns.extend(s.conns);
+            view.names.extend(s.names);
+        }
+        // Stable: connections opened by one frame come from one shard, in its order.
+        view.conns.sort_by_key(|c| c.first_frame);
+        for (i, c) in view.conns.iter_mut().enumerate() {
+            c.stream = i as u64;
+        }
+        view.shard = false;
+        if let StreamMode::Dir(dir) = &view.mode {
+            write_index(dir, &view.conns)?;
+        }
+        Ok(Some(view))
     }
 
     /// The connections so far.
@@ -310,17 +347,24 @@ impl StreamView {
                     }
                 }
             }
-            let f = File::create(dir.join("index.json"))?;
-            let mut w = io::BufWriter::new(f);
-            serde_json::to_writer_pretty(&mut w, &self.conns).map_err(io::Error::other)?;
-            w.write_all(b"\n")?;
-            w.flush()?;
+            if !self.shard {
+                write_index(&dir, &self.conns)?;
+            }
         }
         match self.error.take() {
             Some(e) => Err(e),
             None => Ok(()),
         }
     }
+}
+
+/// Writes `DIR/index.json`.
+fn write_index(dir: &Path, conns: &[Connection]) -> io::Result<()> {
+    let f = File::create(dir.join("index.json"))?;
+    let mut w = io::BufWriter::new(f);
+    serde_json::to_writer_pretty(&mut w, conns).map_err(io::Error::other)?;
+    w.write_all(b"\n")?;
+    w.flush()
 }
 
 #[cfg(test)]

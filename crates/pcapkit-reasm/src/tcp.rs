@@ -21,7 +21,7 @@ use pcapkit_protocols::transport::Tcp;
 use pcapkit_protocols::{Packet, Protocol};
 use smallvec::SmallVec;
 
-use crate::datagram::{Datagram, DatagramId, Flush, Payload, Run};
+use crate::datagram::{Datagram, DatagramId, Flush, HandOut, Payload, Run};
 use crate::holes::Assembler;
 use crate::limits::{Limits, Stats};
 use crate::stream::StreamView;
@@ -248,6 +248,8 @@ struct Dir {
     closed: bool,
     /// Stream view connection and whether this direction is a -> b.
     conn: Option<(usize, bool)>,
+    /// Frame number of its creation, and its order of creation.
+    born: (u64, u64),
 }
 
 impl Dir {
@@ -290,6 +292,12 @@ pub struct TcpReassembler {
     dirs: Table<DirKey, Dir>,
     buffered: usize,
     out: Vec<Datagram>,
+    /// When each datagram of `out` was handed out.
+    order: Vec<HandOut>,
+    /// What hands out datagrams now (see [`HandOut`]).
+    at: HandOut,
+    /// Directions created so far.
+    created: u64,
     stats: Stats,
     last_sweep: Option<i128>,
     streams: Option<StreamView>,
@@ -304,6 +312,9 @@ impl TcpReassembler {
             dirs: Table::default(),
             buffered: 0,
             out: Vec::new(),
+            order: Vec::new(),
+            at: HandOut::default(),
+            created: 0,
             stats: Stats::default(),
             last_sweep: None,
             streams: None,
@@ -336,7 +347,8 @@ impl TcpReassembler {
     /// Feeds one segment.
     pub fn feed_segment(&mut self, s: Segment<'_>) {
         self.stats.fed += 1;
-        self.sweep(s.ts);
+        self.sweep(s.number, s.ts);
+        self.at = HandOut::input(s.number);
         let key = DirKey {
             src: (s.src, s.sport),
             dst: (s.dst, s.dport),
@@ -486,8 +498,10 @@ impl TcpReassembler {
                 buffered: 0,
                 closed: false,
                 conn,
+                born: (s.number, self.created),
             },
         );
+        self.created += 1;
         self.stats.peak_open = self.stats.peak_open.max(self.dirs.len() as u64);
     }
 
@@ -679,7 +693,7 @@ impl TcpReassembler {
             let time = (r.first.as_nanos(), r.last.as_nanos());
             if completed {
                 self.stats.completed += 1;
-                self.out.push(Datagram {
+                self.hand_out(Datagram {
                     completed,
                     id,
                     index: r.index,
@@ -704,7 +718,7 @@ impl TcpReassembler {
                     data: data.to_vec(),
                 })
                 .collect();
-            self.out.push(Datagram {
+            self.hand_out(Datagram {
                 completed,
                 id,
                 index: r.index,
@@ -722,7 +736,20 @@ impl TcpReassembler {
         self.buffered = self.buffered.saturating_sub(d.buffered);
     }
 
-    fn sweep(&mut self, now: Timestamp) {
+    /// The clock of frame `number`: flushes what has been idle past the timeout (at
+    /// most every quarter timeout of capture time), as feeding a segment of that frame
+    /// would. Ticking every frame, whatever its flows, makes the sweeps depend on the
+    /// frames' times only, not on which segments this reassembler is fed.
+    pub fn tick(&mut self, number: u64, ts: Timestamp) {
+        self.sweep(number, ts);
+    }
+
+    fn hand_out(&mut self, d: Datagram) {
+        self.out.push(d);
+        self.order.push(self.at);
+    }
+
+    fn sweep(&mut self, number: u64, now: Timestamp) {
         let now = now.as_nanos();
         let every = (self.limits.idle_timeout_ns / 4).max(1);
         match self.last_sweep {
@@ -737,6 +764,11 @@ impl TcpReassembler {
             .dirs
             .take_where(|d| d.closed && now - d.last.as_nanos() > timeout)
         {
+            self.at = HandOut {
+                frame: number,
+                phase: 0,
+                born: d.born,
+            };
             self.close_dir(k, d, Flush::Idle);
         }
         for k in self
@@ -751,6 +783,11 @@ impl TcpReassembler {
                 break;
             };
             self.stats.evicted_idle += 1;
+            self.at = HandOut {
+                frame: number,
+                phase: 1,
+                born: d.born,
+            };
             let runs = std::mem::take(&mut d.runs);
             self.emit_runs(k, &mut d, runs, Flush::Idle);
             if let Some(slot) = self.dirs.get_mut(&k) {
@@ -762,6 +799,11 @@ impl TcpReassembler {
     /// End of input: every open run is handed out; the stream view is finished.
     pub fn finish(&mut self) -> std::io::Result<()> {
         for (k, d) in self.dirs.drain() {
+            self.at = HandOut {
+                frame: u64::MAX,
+                phase: 0,
+                born: d.born,
+            };
             self.close_dir(k, d, Flush::End);
         }
         match &mut self.streams {
@@ -772,7 +814,17 @@ impl TcpReassembler {
 
     /// Takes the datagrams handed out so far.
     pub fn take_datagrams(&mut self) -> Vec<Datagram> {
+        self.order.clear();
         std::mem::take(&mut self.out)
+    }
+
+    /// Takes the datagrams handed out so far, each with when it was handed out.
+    pub fn take_handed(&mut self) -> Vec<(HandOut, Datagram)> {
+        let order = std::mem::take(&mut self.order);
+        order
+            .into_iter()
+            .zip(std::mem::take(&mut self.out))
+            .collect()
     }
 
     /// The datagrams handed out and not yet taken.
@@ -863,6 +915,7 @@ impl Dir {
             buffered: 0,
             closed: false,
             conn: None,
+            born: (0, 0),
         }
     }
 }
