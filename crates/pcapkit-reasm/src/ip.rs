@@ -212,6 +212,8 @@ pub struct IpReassembler {
     created: u64,
     stats: Stats,
     last_sweep: Option<i128>,
+    /// Idle sweeps run so far (each scans the open buffers).
+    sweeps: u64,
 }
 
 impl IpReassembler {
@@ -230,6 +232,7 @@ impl IpReassembler {
             created: 0,
             stats: Stats::default(),
             last_sweep: None,
+            sweeps: 0,
         }
     }
 
@@ -350,9 +353,16 @@ impl IpReassembler {
     fn sweep(&mut self, number: u64, now: Timestamp) {
         let now = now.as_nanos();
         let every = (self.limits.idle_timeout_ns / 4).max(1);
+        // The sweep clock only goes forward: a frame whose time is before the last
+        // sweep (an out-of-order or hostile capture) does not sweep, so sweeps are at
+        // least `every` of capture time apart and a buffer is scanned a bounded number
+        // of times per frame that touched it, whatever the clock does.
         match self.last_sweep {
-            Some(t) if now - t < every && now >= t => return,
-            _ => self.last_sweep = Some(now),
+            Some(t) if now < t.saturating_add(every) => return,
+            _ => {
+                self.last_sweep = Some(now);
+                self.sweeps += 1;
+            }
         }
         let timeout = self.limits.idle_timeout_ns;
         for (k, b) in self.open.take_where(|b| now - b.last.as_nanos() > timeout) {
@@ -469,5 +479,29 @@ impl IpReassembler {
     /// Whether incomplete datagrams are handed out.
     pub fn strict(&self) -> bool {
         self.strict
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sweeps_follow_the_clock_forward_only() {
+        // Default IP timeout 30 s: a sweep at most every 7.5 s of capture time.
+        let mut r = IpReassembler::new(IpVersion::V4, true, Limits::ip());
+        for (i, s) in (0..=60).step_by(5).enumerate() {
+            r.tick(i as u64, Timestamp::new(s, 0));
+        }
+        // 0, 10, 20, ... 60: every tick 7.5 s or more after the last sweep sweeps.
+        assert_eq!(r.sweeps, 7);
+        // A clock jumping back and forth sweeps no more: before, each step back
+        // restarted the clock and every frame scanned every open buffer.
+        for i in 0..10_000u64 {
+            r.tick(100 + i, Timestamp::new(if i % 2 == 0 { 0 } else { 65 }, 0));
+        }
+        assert_eq!(r.sweeps, 7);
+        r.tick(20_000, Timestamp::new(68, 0));
+        assert_eq!(r.sweeps, 8);
     }
 }

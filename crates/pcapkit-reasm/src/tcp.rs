@@ -300,6 +300,8 @@ pub struct TcpReassembler {
     created: u64,
     stats: Stats,
     last_sweep: Option<i128>,
+    /// Idle sweeps run so far (each scans the open buffers).
+    sweeps: u64,
     streams: Option<StreamView>,
 }
 
@@ -317,6 +319,7 @@ impl TcpReassembler {
             created: 0,
             stats: Stats::default(),
             last_sweep: None,
+            sweeps: 0,
             streams: None,
         }
     }
@@ -752,9 +755,16 @@ impl TcpReassembler {
     fn sweep(&mut self, number: u64, now: Timestamp) {
         let now = now.as_nanos();
         let every = (self.limits.idle_timeout_ns / 4).max(1);
+        // The sweep clock only goes forward: a frame whose time is before the last
+        // sweep (an out-of-order or hostile capture) does not sweep, so sweeps are at
+        // least `every` of capture time apart and a buffer is scanned a bounded number
+        // of times per frame that touched it, whatever the clock does.
         match self.last_sweep {
-            Some(t) if now - t < every && now >= t => return,
-            _ => self.last_sweep = Some(now),
+            Some(t) if now < t.saturating_add(every) => return,
+            _ => {
+                self.last_sweep = Some(now);
+                self.sweeps += 1;
+            }
         }
         let timeout = self.limits.idle_timeout_ns;
         // Idle runs are handed out; an idle direction is forgotten only once closed
@@ -923,6 +933,26 @@ impl Dir {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sweeps_follow_the_clock_forward_only() {
+        // Default TCP timeout 600 s: a sweep at most every 150 s of capture time.
+        let mut r = TcpReassembler::new(true, Limits::tcp());
+        for (i, s) in (0..=1000).step_by(100).enumerate() {
+            r.tick(i as u64, Timestamp::new(s, 0));
+        }
+        // 0, 200, 400, 600, 800, 1000.
+        assert_eq!(r.sweeps, 6);
+        for i in 0..10_000u64 {
+            r.tick(
+                100 + i,
+                Timestamp::new(if i % 2 == 0 { 0 } else { 1100 }, 0),
+            );
+        }
+        assert_eq!(r.sweeps, 6);
+        r.tick(20_000, Timestamp::new(1150, 0));
+        assert_eq!(r.sweeps, 7);
+    }
 
     #[test]
     fn seen_missing_and_merge() {
