@@ -16,7 +16,7 @@ use pcapkit_protocols::{Packet, Protocol};
 
 use crate::datagram::{Datagram, DatagramId, Flush, HandOut, Payload, Run};
 use crate::holes::Assembler;
-use crate::limits::{Limits, Stats};
+use crate::limits::{Limits, Stats, SweepClock};
 use crate::table::Table;
 
 /// IP version of a reassembler.
@@ -211,9 +211,7 @@ pub struct IpReassembler {
     /// Buffers created so far.
     created: u64,
     stats: Stats,
-    last_sweep: Option<i128>,
-    /// Idle sweeps run so far (each scans the open buffers).
-    sweeps: u64,
+    clock: SweepClock,
 }
 
 impl IpReassembler {
@@ -231,8 +229,7 @@ impl IpReassembler {
             at: HandOut::default(),
             created: 0,
             stats: Stats::default(),
-            last_sweep: None,
-            sweeps: 0,
+            clock: SweepClock::default(),
         }
     }
 
@@ -352,17 +349,8 @@ impl IpReassembler {
 
     fn sweep(&mut self, number: u64, now: Timestamp) {
         let now = now.as_nanos();
-        let every = (self.limits.idle_timeout_ns / 4).max(1);
-        // The sweep clock only goes forward: a frame whose time is before the last
-        // sweep (an out-of-order or hostile capture) does not sweep, so sweeps are at
-        // least `every` of capture time apart and a buffer is scanned a bounded number
-        // of times per frame that touched it, whatever the clock does.
-        match self.last_sweep {
-            Some(t) if now < t.saturating_add(every) => return,
-            _ => {
-                self.last_sweep = Some(now);
-                self.sweeps += 1;
-            }
+        if !self.clock.due(now, self.limits.idle_timeout_ns) {
+            return;
         }
         let timeout = self.limits.idle_timeout_ns;
         for (k, b) in self.open.take_where(|b| now - b.last.as_nanos() > timeout) {
@@ -494,14 +482,14 @@ mod tests {
             r.tick(i as u64, Timestamp::new(s, 0));
         }
         // 0, 10, 20, ... 60: every tick 7.5 s or more after the last sweep sweeps.
-        assert_eq!(r.sweeps, 7);
+        assert_eq!(r.clock.sweeps, 7);
         // A clock jumping back and forth sweeps no more: before, each step back
         // restarted the clock and every frame scanned every open buffer.
         for i in 0..10_000u64 {
             r.tick(100 + i, Timestamp::new(if i % 2 == 0 { 0 } else { 65 }, 0));
         }
-        assert_eq!(r.sweeps, 7);
+        assert_eq!(r.clock.sweeps, 7);
         r.tick(20_000, Timestamp::new(68, 0));
-        assert_eq!(r.sweeps, 8);
+        assert_eq!(r.clock.sweeps, 8);
     }
 }

@@ -28,6 +28,32 @@ pub struct Limits {
 
 const SEC: i128 = 1_000_000_000;
 
+/// When a reassembler sweeps for idle buffers: at most every quarter of the idle
+/// timeout of capture time, and only forward. A frame whose time is before the last
+/// sweep (an out-of-order or hostile capture) does not sweep, so sweeps are at least
+/// that far apart and a buffer is scanned a bounded number of times per frame that
+/// touched it, whatever the clock does.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct SweepClock {
+    last: Option<i128>,
+    /// Sweeps so far (each scans the open buffers).
+    pub(crate) sweeps: u64,
+}
+
+impl SweepClock {
+    /// Whether a sweep is due at `now` (nanoseconds) for `timeout_ns`; if so, it is
+    /// recorded as done.
+    pub(crate) fn due(&mut self, now: i128, timeout_ns: i128) -> bool {
+        let every = (timeout_ns / 4).max(1);
+        if self.last.is_some_and(|t| now < t.saturating_add(every)) {
+            return false;
+        }
+        self.last = Some(now);
+        self.sweeps += 1;
+        true
+    }
+}
+
 impl Limits {
     /// IP defaults: 65535-byte datagrams (the IPv4 / non-jumbo IPv6 maximum), 16384
     /// open datagrams, 64 MiB buffered, 30 s idle timeout (Linux's `ipfrag_time`), 1024

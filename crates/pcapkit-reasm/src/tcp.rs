@@ -23,7 +23,7 @@ use smallvec::SmallVec;
 
 use crate::datagram::{Datagram, DatagramId, Flush, HandOut, Payload, Run};
 use crate::holes::Assembler;
-use crate::limits::{Limits, Stats};
+use crate::limits::{Limits, Stats, SweepClock};
 use crate::stream::StreamView;
 use crate::table::Table;
 
@@ -299,9 +299,7 @@ pub struct TcpReassembler {
     /// Directions created so far.
     created: u64,
     stats: Stats,
-    last_sweep: Option<i128>,
-    /// Idle sweeps run so far (each scans the open buffers).
-    sweeps: u64,
+    clock: SweepClock,
     streams: Option<StreamView>,
 }
 
@@ -318,8 +316,7 @@ impl TcpReassembler {
             at: HandOut::default(),
             created: 0,
             stats: Stats::default(),
-            last_sweep: None,
-            sweeps: 0,
+            clock: SweepClock::default(),
             streams: None,
         }
     }
@@ -754,17 +751,8 @@ impl TcpReassembler {
 
     fn sweep(&mut self, number: u64, now: Timestamp) {
         let now = now.as_nanos();
-        let every = (self.limits.idle_timeout_ns / 4).max(1);
-        // The sweep clock only goes forward: a frame whose time is before the last
-        // sweep (an out-of-order or hostile capture) does not sweep, so sweeps are at
-        // least `every` of capture time apart and a buffer is scanned a bounded number
-        // of times per frame that touched it, whatever the clock does.
-        match self.last_sweep {
-            Some(t) if now < t.saturating_add(every) => return,
-            _ => {
-                self.last_sweep = Some(now);
-                self.sweeps += 1;
-            }
+        if !self.clock.due(now, self.limits.idle_timeout_ns) {
+            return;
         }
         let timeout = self.limits.idle_timeout_ns;
         // Idle runs are handed out; an idle direction is forgotten only once closed
@@ -942,16 +930,16 @@ mod tests {
             r.tick(i as u64, Timestamp::new(s, 0));
         }
         // 0, 200, 400, 600, 800, 1000.
-        assert_eq!(r.sweeps, 6);
+        assert_eq!(r.clock.sweeps, 6);
         for i in 0..10_000u64 {
             r.tick(
                 100 + i,
                 Timestamp::new(if i % 2 == 0 { 0 } else { 1100 }, 0),
             );
         }
-        assert_eq!(r.sweeps, 6);
+        assert_eq!(r.clock.sweeps, 6);
         r.tick(20_000, Timestamp::new(1150, 0));
-        assert_eq!(r.sweeps, 7);
+        assert_eq!(r.clock.sweeps, 7);
     }
 
     #[test]
