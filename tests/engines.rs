@@ -464,10 +464,7 @@ fn server_workers_trace_only_their_own_flows() {
         "only {checked} captures had flows on several workers"
     );
     // Generated traffic between many hosts: every worker gets a fair share.
-    let capture = dir.path().join("gen.pcap");
-    let file = std::fs::File::create(&capture).unwrap();
-    let opts = pcapkit_testdata::traffic::TrafficOptions::new(3_000);
-    pcapkit_testdata::traffic::generate(&opts, std::io::BufWriter::new(file)).unwrap();
+    let capture = generated_capture(dir.path());
     let (expected, _, error) = traced(&capture, dir.path(), "default", 1, None);
     assert_eq!(error, None);
     let flows = expected.len() - 2;
@@ -574,10 +571,7 @@ fn server_trace_interrupted_keeps_an_index() {
     // from what the workers traced, which holds every frame up to the interrupt.
     use std::sync::atomic::{AtomicBool, Ordering};
     let dir = tempfile::tempdir().unwrap();
-    let capture = dir.path().join("gen.pcap");
-    let file = std::fs::File::create(&capture).unwrap();
-    let opts = pcapkit_testdata::traffic::TrafficOptions::new(3_000);
-    pcapkit_testdata::traffic::generate(&opts, std::io::BufWriter::new(file)).unwrap();
+    let capture = generated_capture(dir.path());
     let flag = Arc::new(AtomicBool::new(false));
     let trigger = Arc::clone(&flag);
     let d = dir.path().join("t");
@@ -798,10 +792,7 @@ fn server_workers_reassemble_only_their_own_flows() {
     // Each `server` worker owns a reassembler: the datagrams each handed out add up to
     // `default`'s, more than one worker did work, and the output is `default`'s.
     let dir = tempfile::tempdir().unwrap();
-    let generated = dir.path().join("gen.pcap");
-    let file = std::fs::File::create(&generated).unwrap();
-    let opts = pcapkit_testdata::traffic::TrafficOptions::new(3_000);
-    pcapkit_testdata::traffic::generate(&opts, std::io::BufWriter::new(file)).unwrap();
+    let generated = generated_capture(dir.path());
     let crafted = dir.path().join("crafted.pcap");
     std::fs::write(&crafted, interleaved_capture().0).unwrap();
     for capture in [generated, crafted] {
@@ -897,10 +888,7 @@ fn server_stream_view_is_defaults() {
     // (connections numbered by first frame) as `default` writes them, though the
     // connections are spread over the workers.
     let dir = tempfile::tempdir().unwrap();
-    let capture = dir.path().join("gen.pcap");
-    let file = std::fs::File::create(&capture).unwrap();
-    let opts = pcapkit_testdata::traffic::TrafficOptions::new(3_000);
-    pcapkit_testdata::traffic::generate(&opts, std::io::BufWriter::new(file)).unwrap();
+    let capture = generated_capture(dir.path());
     let streams = |files: &[(String, Vec<u8>)]| -> Vec<(String, Vec<u8>)> {
         files
             .iter()
@@ -938,10 +926,7 @@ fn server_reassembly_stopped_early_is_defaults() {
     // what the end of the extraction flushes, is `default`'s though the workers read
     // ahead (reassembled again up to the stopping frame).
     let dir = tempfile::tempdir().unwrap();
-    let capture = dir.path().join("gen.pcap");
-    let file = std::fs::File::create(&capture).unwrap();
-    let opts = pcapkit_testdata::traffic::TrafficOptions::new(3_000);
-    pcapkit_testdata::traffic::generate(&opts, std::io::BufWriter::new(file)).unwrap();
+    let capture = generated_capture(dir.path());
     /// Fails once `limit` bytes were written.
     struct Failing(usize);
     impl Write for Failing {
@@ -991,4 +976,14 @@ fn server_reassembly_stopped_early_is_defaults() {
             "server x{threads} stopped early differs"
         );
     }
+}
+
+/// 3000 frames of `pcapkit_testdata::traffic` (many hosts and connections) written
+/// to `dir/gen.pcap`.
+fn generated_capture(dir: &std::path::Path) -> std::path::PathBuf {
+    let path = dir.join("gen.pcap");
+    let file = std::fs::File::create(&path).unwrap();
+    let opts = pcapkit_testdata::traffic::TrafficOptions::new(3_000);
+    pcapkit_testdata::traffic::generate(&opts, std::io::BufWriter::new(file)).unwrap();
+    path
 }
