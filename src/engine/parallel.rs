@@ -11,16 +11,18 @@
 //!   without an IP header to worker 0), so per-connection state stays on one thread:
 //!   with tracing and reassembly each worker owns that state for its flows (its tracer,
 //!   its reassemblers, ticked with every frame's clock), and the calling thread merges
-//!   their results into `default`'s order (see docs/engines.md).
+//!   their results into `default`'s order (see docs/engines.md). Without tracing or
+//!   reassembly no part has state to own, so each part goes to whichever thread is
+//!   free, as with `pipeline`: one busy connection does not pace the others.
 //!
 //! At most `2 × threads` jobs are in flight (twice that while the calling thread reads
 //! ahead), so memory stays bounded whatever the capture size. Batch buffers and the
 //! workers' output buffers are recycled (they return to the calling thread with the
 //! results), so the steady state allocates nothing per batch. The calling thread is
-//! one of the `threads`: it starts `threads - 1` workers; with `pipeline` it runs
-//! queued jobs itself while it waits for the next batch to write, with `server` it is
-//! the worker of part 0 (a smaller share of the flow hash) and runs that part of
-//! every batch, in order. Rendered blocks are written straight from the workers'
+//! one of the `threads`: it starts `threads - 1` workers; with `pipeline` (and
+//! stateless `server`) it runs queued jobs itself while it waits for the next batch to
+//! write, with `server` tracing or reassembling it is the worker of part 0 (a smaller
+//! share of the flow hash) and runs that part of every batch, in order. Rendered blocks are written straight from the workers'
 //! buffers (vectored writes, [`Dumper::write_rendered_many`]), not copied into the
 //! output buffer first.
 
@@ -494,20 +496,21 @@ impl Parallel {
         let mut jobs = Vec::new();
         let mut receivers = Vec::new();
         let mut steal = None;
-        match dispatch {
-            Dispatch::Batch => {
+        // server without per-flow state (no tracing, no reassembly): the flow hash
+        // still splits each batch, but no part has an owner, so whichever thread is
+        // free runs it (as with pipeline) and a busy flow does not pace the others.
+        let stateless = tracers.is_empty() && reasm_shards.as_ref().is_none_or(Vec::is_empty);
+        if dispatch == Dispatch::Batch || stateless {
+            let (tx, rx) = crossbeam_channel::unbounded::<Job>();
+            jobs.push(tx);
+            receivers.extend(std::iter::repeat_n(rx.clone(), workers - 1));
+            steal = Some(rx);
+        } else {
+            // Part 0 is the calling thread's.
+            for _ in 1..workers {
                 let (tx, rx) = crossbeam_channel::unbounded::<Job>();
                 jobs.push(tx);
-                receivers.extend(std::iter::repeat_n(rx.clone(), workers - 1));
-                steal = Some(rx);
-            }
-            Dispatch::Flow => {
-                // Part 0 is the calling thread's.
-                for _ in 1..workers {
-                    let (tx, rx) = crossbeam_channel::unbounded::<Job>();
-                    jobs.push(tx);
-                    receivers.push(rx);
-                }
+                receivers.push(rx);
             }
         }
         let mut handles = Vec::new();
@@ -747,8 +750,9 @@ impl Parallel {
             self.accept(done);
             return Ok(());
         }
-        if self.dispatch == Dispatch::Flow {
-            // server: run part 0 here, in order; read ahead rather than wait.
+        if !self.shared() {
+            // server with per-flow state: run part 0 here, in order; read ahead rather
+            // than wait.
             if let Some(job) = self.own.pop_front() {
                 let state = Owned {
                     tracer: self.own_tracer.as_mut(),
@@ -1060,9 +1064,10 @@ impl Parallel {
                     parts.push(Some(PartOut::default()));
                     continue;
                 }
-                let tx = match self.dispatch {
-                    Dispatch::Batch => self.jobs.first(),
-                    Dispatch::Flow => part.checked_sub(1).and_then(|w| self.jobs.get(w)),
+                let tx = if self.shared() {
+                    self.jobs.first()
+                } else {
+                    part.checked_sub(1).and_then(|w| self.jobs.get(w))
                 };
                 let job = Job {
                     batch: Arc::clone(&batch),
@@ -1070,7 +1075,7 @@ impl Parallel {
                     frames,
                     out: self.spare_parts.pop().unwrap_or_default(),
                 };
-                if self.dispatch == Dispatch::Flow && part == 0 {
+                if part == 0 && !self.shared() {
                     self.own.push_back(job);
                 } else if tx.is_none_or(|tx| tx.send(job).is_err()) {
                     return Err(Error::Usage("the worker threads stopped".into()));
@@ -1085,6 +1090,12 @@ impl Parallel {
             });
         }
         Ok(())
+    }
+
+    /// Whether any thread runs any job (`pipeline`, and `server` without per-flow
+    /// state), from one queue the calling thread takes from too.
+    fn shared(&self) -> bool {
+        self.steal.is_some()
     }
 
     fn jobs_per_batch(&self) -> usize {
