@@ -592,7 +592,9 @@ fn modes(cli: &Path, small: &Path, scratch: &Path) -> (Vec<Mode>, Vec<(String, S
 /// The parallel engines' JSON speedup at 2 threads, measured in interleaved rounds
 /// (default, then each engine, `2 * repeat` rounds, at least 6): on a shared machine
 /// whose speed drifts from minute to minute, each round's ratio compares runs made
-/// seconds apart, and the median of the rounds is reported.
+/// seconds apart, and the median of the rounds is reported. Each round also runs two
+/// `default` extractions side by side (the [`CEILING`] entry): twice one run's time
+/// over the pair's is what two threads can gain at most on this machine.
 fn paired_speedups(
     cli: &Path,
     capture: &Path,
@@ -623,6 +625,29 @@ fn paired_speedups(
     eprintln!(
         "xtask bench: {rounds} interleaved rounds of json default / -E pipeline|server --threads 2"
     );
+    // What the machine allows: two `default` runs side by side against one alone.
+    let side_by_side = || {
+        let start = Instant::now();
+        let children: Vec<_> = (0..2)
+            .filter_map(|_| {
+                Command::new(cli)
+                    .arg(capture)
+                    .args(json)
+                    .stdin(Stdio::null())
+                    .stdout(Stdio::null())
+                    .stderr(Stdio::null())
+                    .spawn()
+                    .ok()
+            })
+            .collect();
+        let ok = children.len() == 2;
+        let all_ok = children
+            .into_iter()
+            .map(|mut c| c.wait().is_ok_and(|s| s.success()))
+            .fold(ok, |a, b| a && b);
+        all_ok.then(|| start.elapsed().as_secs_f64())
+    };
+    let mut ceiling = Vec::new();
     for _ in 0..rounds {
         let Some(d) = wall(&[]) else { break };
         for (e, ratios) in out.iter_mut() {
@@ -630,9 +655,17 @@ fn paired_speedups(
                 ratios.push(d / w);
             }
         }
+        if let Some(w) = side_by_side().filter(|&w| w > 0.0) {
+            ceiling.push(2.0 * d / w);
+        }
     }
+    out.push((CEILING.to_owned(), ceiling));
     out
 }
+
+/// The `paired_speedups` entry of two `default` runs side by side: the speedup two
+/// threads could have at most on this machine.
+const CEILING: &str = "two default runs side by side";
 
 /// The median of `v` (None when empty).
 fn median(v: &[f64]) -> Option<f64> {
@@ -1030,11 +1063,19 @@ fn targets(b: &Bench) -> Vec<(String, String, Option<bool>)> {
             .find(|(e, _)| e == engine)
             .map_or(&[][..], |(_, v)| v.as_slice());
         let v = median(rounds);
+        let ceiling = b
+            .paired
+            .iter()
+            .find(|(e, _)| e == CEILING)
+            .and_then(|(_, v)| median(v))
+            .map_or(String::new(), |c| {
+                format!("; the machine's ceiling, two `default` runs side by side: {c:.2}×")
+            });
         let text = v.map(|x| {
             let each: Vec<String> = rounds.iter().map(|r| format!("{r:.2}")).collect();
             let best = best.map_or(String::new(), |b| format!("; best-of runs: {b:.2}×"));
             format!(
-                "{x:.2}× (median of {} interleaved rounds: {}{best})",
+                "{x:.2}× (median of {} interleaved rounds: {}{best}{ceiling})",
                 rounds.len(),
                 each.join(", ")
             )
