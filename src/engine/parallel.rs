@@ -22,9 +22,9 @@
 //! one of the `threads`: it starts `threads - 1` workers; with `pipeline` (and
 //! stateless `server`) it runs queued jobs itself while it waits for the next batch to
 //! write, with `server` tracing or reassembling it is the worker of part 0 (a smaller
-//! share of the flow hash) and runs that part of every batch, in order. Rendered blocks are written straight from the workers'
-//! buffers (vectored writes, [`Dumper::write_rendered_many`]), not copied into the
-//! output buffer first.
+//! share of the flow hash) and runs that part of every batch, in order. Rendered
+//! blocks are written straight from the workers' buffers (vectored writes,
+//! [`Dumper::write_rendered_many`]), not copied into the output buffer first.
 
 use std::collections::VecDeque;
 use std::ops::Range;

@@ -590,9 +590,10 @@ fn modes(cli: &Path, small: &Path, scratch: &Path) -> (Vec<Mode>, Vec<(String, S
 }
 
 /// The parallel engines' JSON speedup at 2 threads, measured in interleaved rounds
-/// (default, then each engine, `2 * repeat` rounds, at least 6): on a shared machine
-/// whose speed drifts from minute to minute, each round's ratio compares runs made
-/// seconds apart, and the median of the rounds is reported. Each round also runs two
+/// (default, then each engine, `4 * repeat` rounds, at least 12, as single rounds vary
+/// by ±15% here): on a shared machine whose speed drifts from minute to minute, each
+/// round's ratio compares runs made seconds apart, and the median of the rounds is
+/// reported. Each round also runs two
 /// `default` extractions side by side (the [`CEILING`] entry): twice one run's time
 /// over the pair's is what two threads can gain at most on this machine.
 fn paired_speedups(
@@ -621,7 +622,7 @@ fn paired_speedups(
         c.arg(capture).args(json).args(extra);
         measure(&mut c, false).ok().map(|(r, _)| r.wall)
     };
-    let rounds = (repeat * 2).max(6);
+    let rounds = (repeat * 4).max(12);
     eprintln!(
         "xtask bench: {rounds} interleaved rounds of json default / -E pipeline|server --threads 2"
     );
