@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 #[allow(dead_code, clippy::all)]
 mod fuzz_checks;
 
-const TARGETS: [&str; 10] = [
+const TARGETS: [&str; 11] = [
     "pcap_reader",
     "pcapng_reader",
     "dissect",
@@ -21,6 +21,7 @@ const TARGETS: [&str; 10] = [
     "extract_plist",
     "extract_tree",
     "extract_pcap",
+    "engines",
 ];
 
 fn regressions_dir() -> PathBuf {

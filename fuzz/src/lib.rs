@@ -8,7 +8,9 @@
 //! - dissection: layers nest inside the frame, the chain prints and serializes;
 //! - extraction: the output is a complete, valid document of its format holding
 //!   exactly the frames read before the damage, numbered from 1, and the only error
-//!   is the reader's.
+//!   is the reader's;
+//! - engines: `pipeline` and `server` write what `default` writes, stop where it stops
+//!   and reassemble what it reassembles.
 //!
 //! Only `pcapkit` (with its re-exported crates), `serde_json` and `plist` are used.
 
@@ -388,6 +390,7 @@ pub fn run_target(target: &str, data: &[u8]) {
         "dissect" => check_dissect(data),
         "reasm" => check_reasm(data),
         "trace" => check_trace(data),
+        "engines" => check_engines(data),
         t => match t.strip_prefix("extract_") {
             Some(format) => {
                 check_extract(data, format);
@@ -604,4 +607,61 @@ pub fn check_extract(data: &[u8], format: &str) -> u64 {
         "the {format} output holds exactly the frames read"
     );
     frames_read
+}
+
+/// What one engine made of an input: the output bytes, the frames read, the error's
+/// text, and the reassembled datagrams (IPv4, IPv6, TCP; when reassembling).
+type EngineRun = (Vec<u8>, u64, Option<String>, Option<String>);
+
+/// One extraction of `data` with `engine` at `threads`: JSON Lines in memory, or
+/// (with `reasm`) no output and IP + TCP reassembly.
+fn engine_run(data: &[u8], engine: &str, threads: usize, reasm: bool) -> EngineRun {
+    let out = SharedBuf::default();
+    let mut opts = pcapkit::ExtractOptions::default()
+        .fin_reader(Cursor::new(data.to_vec()), "fuzz")
+        .engine(engine)
+        .threads(threads)
+        .store(false);
+    opts = if reasm {
+        opts.nofile(true).ip(true).tcp(true)
+    } else {
+        opts.fout_writer(out.clone(), "out").format("jsonl")
+    };
+    match pcapkit::extract(opts) {
+        Ok(ex) => {
+            let datagrams = ex
+                .reassembly()
+                .ok()
+                .map(|r| format!("{:?} {:?} {:?}", r.ipv4, r.ipv6, r.tcp));
+            (out.bytes(), ex.length(), None, datagrams)
+        }
+        Err(e) => (out.bytes(), 0, Some(e.to_string()), None),
+    }
+}
+
+/// The parallel engines against `default` on one input: `pipeline` and `server` at
+/// 2 and 3 threads write the same JSON Lines bytes, read the same frames, stop with
+/// the same error, and reassemble the same IPv4, IPv6 and TCP datagrams.
+pub fn check_engines(data: &[u8]) {
+    for reasm in [false, true] {
+        let expected = engine_run(data, "default", 1, reasm);
+        for engine in ["pipeline", "server"] {
+            for threads in [2, 3] {
+                let got = engine_run(data, engine, threads, reasm);
+                assert!(
+                    got == expected,
+                    "{engine} at {threads} threads (reassembly {reasm}) differs from default: \
+                     {} vs {} frames, errors {:?} vs {:?}, output {} vs {} bytes, \
+                     datagrams equal: {}",
+                    got.1,
+                    expected.1,
+                    got.2,
+                    expected.2,
+                    got.0.len(),
+                    expected.0.len(),
+                    got.3 == expected.3
+                );
+            }
+        }
+    }
 }

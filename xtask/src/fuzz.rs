@@ -16,7 +16,7 @@ use std::process::{Command, ExitCode, Stdio};
 use pcapkit_core::{LinkType, Reader, ReaderOptions};
 
 /// Every target of `fuzz/Cargo.toml`.
-pub const TARGETS: [&str; 10] = [
+pub const TARGETS: [&str; 11] = [
     "pcap_reader",
     "pcapng_reader",
     "dissect",
@@ -27,13 +27,14 @@ pub const TARGETS: [&str; 10] = [
     "extract_plist",
     "extract_tree",
     "extract_pcap",
+    "engines",
 ];
 
 /// Largest input per target: captures are cut to this many bytes as seeds.
 fn max_len(target: &str) -> usize {
     match target {
         "dissect" | "trace" => 16 * 1024,
-        t if t.starts_with("extract_") => 16 * 1024,
+        t if t.starts_with("extract_") || t == "engines" => 16 * 1024,
         _ => 64 * 1024,
     }
 }
