@@ -332,8 +332,6 @@ impl IpReassembler {
         }
     }
 
-    /// Flushes buffers idle past the timeout, at most every quarter timeout of
-    /// capture time.
     /// The clock of frame `number`: flushes what has been idle past the timeout (at
     /// most every quarter timeout of capture time), as feeding a fragment of that frame
     /// would. Ticking every frame, whatever its flows, makes the sweeps depend on the
