@@ -11,7 +11,7 @@
 //!   fragments of a TCP segment meet the rest of its connection.
 //!
 //! The outer IP header decides (tunnels go by their outer addresses). VLAN and QinQ
-//! tags are skipped.
+//! tags and MPLS label stacks are skipped.
 
 use pcapkit_core::LinkType;
 
@@ -37,7 +37,11 @@ fn ip_of(link_type: LinkType, data: &[u8]) -> Option<&[u8]> {
                 at += 4;
                 ethertype = be16(data, at)?;
             }
-            by_ethertype(ethertype, data.get(at + 2..)?)
+            let rest = data.get(at + 2..)?;
+            if matches!(ethertype, 0x8847 | 0x8848) {
+                return below_labels(rest);
+            }
+            by_ethertype(ethertype, rest)
         }
         LinkType::NULL | LinkType::LOOP => {
             let family = data.get(..4)?;
@@ -54,6 +58,21 @@ fn ip_of(link_type: LinkType, data: &[u8]) -> Option<&[u8]> {
         LinkType::LINUX_SLL2 => by_ethertype(be16(data, 0)?, data.get(20..)?),
         _ => None,
     }
+}
+
+/// The IP packet under an MPLS label stack (the first-nibble rule, as the dissector).
+fn below_labels(stack: &[u8]) -> Option<&[u8]> {
+    // Each entry moves 4 bytes forward: the walk ends with the data.
+    let mut at = 0;
+    loop {
+        let entry = stack.get(at..at + 4)?;
+        at += 4;
+        if entry.get(2)? & 0x01 != 0 {
+            break;
+        }
+    }
+    let ip = stack.get(at..)?;
+    matches!(ip.first()? >> 4, 4 | 6).then_some(ip)
 }
 
 fn by_ethertype(ethertype: u16, rest: &[u8]) -> Option<&[u8]> {
@@ -298,5 +317,26 @@ mod tests {
         assert_eq!(flow_hash(LinkType::ETHERNET, &[0u8; 60], false), 0);
         assert_eq!(flow_hash(LinkType::ETHERNET, &[], false), 0);
         assert_eq!(flow_hash(LinkType(105), &v6, false), 0);
+    }
+
+    #[test]
+    fn mpls_stacks_are_skipped() {
+        let mut ip = vec![0x60, 0, 0, 0, 0, 8, 17, 64];
+        ip.extend_from_slice(&[0xfe; 16]);
+        ip.extend_from_slice(&[0x20; 16]);
+        ip.extend_from_slice(&[0, 53, 0x30, 0x39, 0, 8, 0, 0]);
+        let mut frame = vec![0u8; 12];
+        // Two labels, the second one the bottom.
+        frame.extend_from_slice(&[0x88, 0x47, 0, 1, 0, 64, 0, 1, 1, 64]);
+        frame.extend_from_slice(&ip);
+        let h = flow_hash(LinkType::ETHERNET, &frame, false);
+        assert_ne!(h, 0);
+        assert_eq!(h, flow_hash(LinkType::RAW, &ip, false));
+        // No bottom entry, or a payload that is not IP: no IP header to hash.
+        let no_bottom = [&frame[..18], &[0, 1, 0, 64][..]].concat();
+        assert_eq!(flow_hash(LinkType::ETHERNET, &no_bottom, false), 0);
+        let mut pw = frame[..22].to_vec();
+        pw.extend_from_slice(&[0, 0, 0, 0]);
+        assert_eq!(flow_hash(LinkType::ETHERNET, &pw, false), 0);
     }
 }

@@ -12,6 +12,7 @@ pub mod build;
 pub mod crafted;
 pub mod hostile;
 pub mod inet_frames;
+pub mod link_frames;
 pub mod net_frames;
 pub mod oracle;
 pub mod strategies;

@@ -215,6 +215,12 @@ protocols! {
     Ppp => link::Ppp,
     /// PPP over Ethernet.
     Pppoe => link::Pppoe,
+    /// MPLS label stack.
+    Mpls => link::Mpls<'a>,
+    /// Cisco HDLC.
+    CHdlc => link::CHdlc,
+    /// Linux netfilter NFLOG.
+    Nflog => link::Nflog<'a>,
     /// L2TPv2.
     L2tp => link::L2tp,
     /// OSPFv2 / OSPFv3.
@@ -253,6 +259,8 @@ protocols! {
     Vxlan => link::Vxlan,
     /// Geneve (UDP 6081).
     Geneve => link::Geneve<'a>,
+    /// GTPv1-U (UDP 2152).
+    Gtp => link::Gtp<'a>,
     /// Transmission Control Protocol.
     Tcp => transport::Tcp<'a>,
     /// A TCP header an ICMP error quotes only in part (ports and sequence number).

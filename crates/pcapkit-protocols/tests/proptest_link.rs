@@ -11,8 +11,8 @@ use pcapkit_protocols::consts::l2tp::Type;
 use pcapkit_protocols::consts::reg::{EtherType, TransType};
 use pcapkit_protocols::consts::vlan::PriorityLevel;
 use pcapkit_protocols::link::{
-    AddressFamily, Arp, HwAddr, L2tp, Llc, Loopback, Ospf, Ppp, Pppoe, Sll, Sll2, SllProtocol,
-    Snap, Tci, Vlan,
+    AddressFamily, Arp, HwAddr, L2tp, Llc, Loopback, Mpls, Ospf, Ppp, Pppoe, Sll, Sll2,
+    SllProtocol, Snap, Tci, Vlan,
 };
 use pcapkit_protocols::ser::MacAddr;
 use pcapkit_protocols::{
@@ -31,7 +31,7 @@ fn check(p: &Packet<'_>, len: usize) {
     let _ = p.protocols().to_string();
 }
 
-const LINK_TYPES: [LinkType; 9] = [
+const LINK_TYPES: [LinkType; 14] = [
     LinkType::ETHERNET,
     LinkType::NULL,
     LinkType::LOOP,
@@ -41,12 +41,17 @@ const LINK_TYPES: [LinkType; 9] = [
     LinkType::LINUX_SLL,
     LinkType::LINUX_SLL2,
     LinkType(12),
+    LinkType::PPP,
+    LinkType::PPP_HDLC,
+    LinkType::PPP_ETHER,
+    LinkType::C_HDLC,
+    LinkType::NFLOG,
 ];
 
 fn nexts() -> Vec<Next> {
     let mut v: Vec<Next> = [
         0x0806u16, 0x8035, 0x8100, 0x88a8, 0x9100, 0x8863, 0x8864, 0x880b, 0x0800, 0x86dd, 0x8137,
-        0x1234,
+        0x1234, 0x8847, 0x8848,
     ]
     .into_iter()
     .map(|t| Next::EtherType(EtherType(t)))
@@ -57,20 +62,32 @@ fn nexts() -> Vec<Next> {
         src: 1701,
         dst: 1701,
     });
-    v.extend([ProtoId::Llc, ProtoId::Snap, ProtoId::Ppp, ProtoId::Ospf].map(Next::Proto));
+    v.extend(
+        [
+            ProtoId::Llc,
+            ProtoId::Snap,
+            ProtoId::Ppp,
+            ProtoId::Ospf,
+            ProtoId::Mpls,
+            ProtoId::CHdlc,
+            ProtoId::Nflog,
+            ProtoId::Gtp,
+        ]
+        .map(Next::Proto),
+    );
     v
 }
 
 proptest! {
     #[test]
-    fn link_types_never_panic(data in proptest::collection::vec(any::<u8>(), 0..200), i in 0usize..9) {
+    fn link_types_never_panic(data in proptest::collection::vec(any::<u8>(), 0..200), i in 0usize..14) {
         let p = dissect(LINK_TYPES[i], &data, &DissectOptions::default());
         check(&p, data.len());
     }
 
     #[test]
     fn ethernet_with_link_family_ethertypes_never_panics(
-        ty in prop::sample::select(vec![0x0806u16, 0x8035, 0x8100, 0x88a8, 0x9100, 0x8863, 0x8864, 0x880b, 0x0005, 0x05dc]),
+        ty in prop::sample::select(vec![0x0806u16, 0x8035, 0x8100, 0x88a8, 0x9100, 0x8863, 0x8864, 0x880b, 0x0005, 0x05dc, 0x8847, 0x8848]),
         body in proptest::collection::vec(any::<u8>(), 0..120),
     ) {
         let mut frame = vec![0u8; 12];
@@ -82,11 +99,34 @@ proptest! {
     }
 
     #[test]
-    fn next_kinds_never_panic(data in proptest::collection::vec(any::<u8>(), 0..200), i in 0usize..18) {
+    fn next_kinds_never_panic(data in proptest::collection::vec(any::<u8>(), 0..200), i in 0usize..24) {
         let nexts = nexts();
         let next = nexts[i % nexts.len()];
         let p = dissect_next(next, LinkType::ETHERNET, &data, &DissectOptions::default());
         check(&p, data.len());
+    }
+
+    #[test]
+    fn mpls_round_trip(
+        entries in proptest::collection::vec((0u32..1 << 20, 0u8..8, any::<u8>()), 1..8),
+        payload in proptest::collection::vec(any::<u8>(), 0..40),
+    ) {
+        let mut b = Vec::new();
+        for (i, &(label, tc, ttl)) in entries.iter().enumerate() {
+            let bos = u32::from(i + 1 == entries.len());
+            b.extend_from_slice(&(label << 12 | u32::from(tc) << 9 | bos << 8 | u32::from(ttl)).to_be_bytes());
+        }
+        b.extend_from_slice(&payload);
+        let p = Mpls::parse(&b, &Ctx::default()).unwrap();
+        prop_assert_eq!(p.header_len, 4 * entries.len());
+        prop_assert_eq!(p.payload_len, payload.len());
+        let got: Vec<_> = p.header.labels().map(|e| (e.label, e.tc, e.ttl, e.bos)).collect();
+        let want: Vec<_> = entries
+            .iter()
+            .enumerate()
+            .map(|(i, &(l, tc, ttl))| (l, tc, ttl, i + 1 == entries.len()))
+            .collect();
+        prop_assert_eq!(got, want);
     }
 
     #[test]

@@ -93,6 +93,8 @@ pub fn claims(id: ProtoId, data: &[u8]) -> bool {
         // VXLAN: the I flag (valid VNI) set; Geneve: version 0.
         ProtoId::Vxlan => data.len() >= 8 && data.first().is_some_and(|b| b & 0x08 != 0),
         ProtoId::Geneve => data.len() >= 8 && data.first().is_some_and(|b| b >> 6 == 0),
+        // GTP-U: version 1, protocol type GTP (not GTP').
+        ProtoId::Gtp => crate::link::Gtp::claims(data),
         ProtoId::Dns => dns::claims(data),
         ProtoId::DnsTcp => dns::claims_tcp(data),
         ProtoId::Dhcp => dhcp::claims(data),

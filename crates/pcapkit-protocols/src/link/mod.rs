@@ -15,6 +15,10 @@
 //! | Linux cooked capture v1 / v2 | `sll` / `sll2` | `SLL` / `SLL2` |
 //! | PPP | `ppp` | `PPP` |
 //! | PPPoE (0x8863, 0x8864) | `pppoe` | `PPPoE` |
+//! | MPLS label stack (0x8847, 0x8848) | `mpls` | `MPLS` |
+//! | Cisco HDLC (link type C_HDLC) | `chdlc` | `CHDLC` |
+//! | GTPv1-U (UDP 2152) | `gtp` | `GTP` |
+//! | Linux NFLOG (link type NFLOG) | `nflog` | `NFLOG` |
 //!
 //! Link types without a header of their own (RAW, IPV4, IPV6) hand the frame to the
 //! EtherType table ([`by_link_type`]), so they decode as IPv4/IPv6 directly.
@@ -22,10 +26,14 @@
 mod addr;
 mod arp;
 mod bytes;
+mod chdlc;
 mod ethernet;
+mod gtp;
 mod l2tp;
 mod llc;
 mod loopback;
+mod mpls;
+mod nflog;
 mod ospf;
 mod ppp;
 mod pppoe;
@@ -37,10 +45,14 @@ mod vxlan;
 
 pub use addr::HwAddr;
 pub use arp::{Arp, Rarp};
+pub use chdlc::CHdlc;
 pub use ethernet::{ETHERTYPE_MIN, Ethernet, MAX_LENGTH};
+pub use gtp::Gtp;
 pub use l2tp::{L2tp, L2tpFlags};
 pub use llc::{Llc, Sap};
 pub use loopback::{AddressFamily, ByteOrder, Loop, Loopback};
+pub use mpls::{LabelEntry, Mpls};
+pub use nflog::{Nflog, Tlv as NflogTlv};
 pub use ospf::{Ospf, OspfAuth};
 pub use ppp::{Ppp, PppProtocol};
 pub use pppoe::{Pppoe, PppoeCode};
@@ -89,6 +101,15 @@ pub fn by_link_type(t: LinkType, data: &[u8]) -> Option<Next> {
         LinkType::IPV6 => ip(6),
         LinkType::LINUX_SLL => Some(Next::Proto(ProtoId::Sll)),
         LinkType::LINUX_SLL2 => Some(Next::Proto(ProtoId::Sll2)),
+        LinkType::C_HDLC => Some(Next::Proto(ProtoId::CHdlc)),
+        // The PPP link types, unless the frame starts with a Cisco HDLC address (tshark).
+        LinkType::PPP | LinkType::PPP_HDLC if CHdlc::starts(data) => {
+            Some(Next::Proto(ProtoId::CHdlc))
+        }
+        LinkType::PPP | LinkType::PPP_HDLC => Some(Next::Proto(ProtoId::Ppp)),
+        // PPPoE without its Ethernet header.
+        LinkType::PPP_ETHER => Some(Next::Proto(ProtoId::Pppoe)),
+        LinkType::NFLOG => Some(Next::Proto(ProtoId::Nflog)),
         _ => None,
     }
 }
@@ -103,6 +124,7 @@ pub fn by_ethertype(t: EtherType) -> Option<ProtoId> {
             Some(ProtoId::STag)
         }
         ETHERTYPE_PPPOE_DISCOVERY | ETHERTYPE_PPPOE_SESSION => Some(ProtoId::Pppoe),
+        EtherType::MPLS | EtherType::MPLS_with_upstream_assigned_label => Some(ProtoId::Mpls),
         EtherType::Point_to_Point_Protocol => Some(ProtoId::Ppp),
         EtherType::Internet_Protocol_version_4 => Some(ProtoId::Ipv4),
         EtherType::Internet_Protocol_version_6 => Some(ProtoId::Ipv6),

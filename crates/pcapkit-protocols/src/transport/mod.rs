@@ -15,8 +15,8 @@ use crate::protocol::Transport;
 
 /// The decoder registered for `port` on `transport`: PyPCAPKit's table (TCP 21 FTP,
 /// TCP 80 and UDP 80 HTTP), L2TP on UDP 1701, and Teredo (IPv6 in UDP, RFC 4380) on
-/// UDP 3544 as Wireshark decodes it, VXLAN on UDP 4789 and Geneve on UDP 6081 (their
-/// IANA ports); DNS (53, TCP length-prefixed), mDNS (UDP 5353), LLMNR (5355), DHCP
+/// UDP 3544 as Wireshark decodes it, VXLAN on UDP 4789, Geneve on UDP 6081 and GTP-U on
+/// UDP 2152 (their IANA ports); DNS (53, TCP length-prefixed), mDNS (UDP 5353), LLMNR (5355), DHCP
 /// (UDP 67/68), NTP (UDP 123), SNMP (UDP 161/162), DHCPv6 (UDP 546/547), QUIC (UDP 443) and SIP (5060).
 pub fn by_port(transport: Transport, port: u16) -> Option<ProtoId> {
     match (transport, port) {
@@ -26,6 +26,7 @@ pub fn by_port(transport: Transport, port: u16) -> Option<ProtoId> {
         (Transport::Udp, 3544) => Some(ProtoId::Ipv6),
         (Transport::Udp, 4789) => Some(ProtoId::Vxlan),
         (Transport::Udp, 6081) => Some(ProtoId::Geneve),
+        (Transport::Udp, 2152) => Some(ProtoId::Gtp),
         (Transport::Udp, 53 | 5353 | 5355) => Some(ProtoId::Dns),
         (Transport::Tcp, 53 | 5355) => Some(ProtoId::DnsTcp),
         (Transport::Udp, 67 | 68) => Some(ProtoId::Dhcp),
