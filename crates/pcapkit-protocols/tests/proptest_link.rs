@@ -31,7 +31,7 @@ fn check(p: &Packet<'_>, len: usize) {
     let _ = p.protocols().to_string();
 }
 
-const LINK_TYPES: [LinkType; 9] = [
+const LINK_TYPES: [LinkType; 11] = [
     LinkType::ETHERNET,
     LinkType::NULL,
     LinkType::LOOP,
@@ -41,6 +41,8 @@ const LINK_TYPES: [LinkType; 9] = [
     LinkType::LINUX_SLL,
     LinkType::LINUX_SLL2,
     LinkType(12),
+    LinkType::IEEE802_11,
+    LinkType::IEEE802_11_RADIOTAP,
 ];
 
 fn nexts() -> Vec<Next> {
@@ -63,7 +65,7 @@ fn nexts() -> Vec<Next> {
 
 proptest! {
     #[test]
-    fn link_types_never_panic(data in proptest::collection::vec(any::<u8>(), 0..200), i in 0usize..9) {
+    fn link_types_never_panic(data in proptest::collection::vec(any::<u8>(), 0..200), i in 0usize..LINK_TYPES.len()) {
         let p = dissect(LINK_TYPES[i], &data, &DissectOptions::default());
         check(&p, data.len());
     }

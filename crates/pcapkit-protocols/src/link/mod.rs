@@ -15,6 +15,11 @@
 //! | Linux cooked capture v1 / v2 | `sll` / `sll2` | `SLL` / `SLL2` |
 //! | PPP | `ppp` | `PPP` |
 //! | PPPoE (0x8863, 0x8864) | `pppoe` | `PPPoE` |
+//! | Radiotap (link type IEEE802_11_RADIOTAP) | `radiotap` | `Radiotap` |
+//! | IEEE 802.11 MAC header (link type IEEE802_11, after radiotap) | `wlan` | `802.11` |
+//!
+//! An 802.11 data frame's body goes to LLC, as tshark decodes it; management, control,
+//! protected and fragmented frames keep their body `raw`.
 //!
 //! Link types without a header of their own (RAW, IPV4, IPV6) hand the frame to the
 //! EtherType table ([`by_link_type`]), so they decode as IPv4/IPv6 directly.
@@ -23,12 +28,14 @@ mod addr;
 mod arp;
 mod bytes;
 mod ethernet;
+mod ieee80211;
 mod l2tp;
 mod llc;
 mod loopback;
 mod ospf;
 mod ppp;
 mod pppoe;
+mod radiotap;
 mod sll;
 mod sll2;
 mod snap;
@@ -38,12 +45,17 @@ mod vxlan;
 pub use addr::HwAddr;
 pub use arp::{Arp, Rarp};
 pub use ethernet::{ETHERTYPE_MIN, Ethernet, MAX_LENGTH};
+pub use ieee80211::{
+    FCS_LEN, FRAGMENT, FrameControl, FrameType, Ieee80211, Ieee80211Fcs, PROTECTED, QosControl,
+    TypeSubtype,
+};
 pub use l2tp::{L2tp, L2tpFlags};
 pub use llc::{Llc, Sap};
 pub use loopback::{AddressFamily, ByteOrder, Loop, Loopback};
 pub use ospf::{Ospf, OspfAuth};
 pub use ppp::{Ppp, PppProtocol};
 pub use pppoe::{Pppoe, PppoeCode};
+pub use radiotap::{Channel, DATA_PAD, Radiotap, RadiotapFlags};
 pub use sll::{Arphrd, LinuxProtocol, PacketType, Sll, SllProtocol};
 pub use sll2::Sll2;
 pub use snap::{Oui, Snap, SnapPid};
@@ -89,6 +101,8 @@ pub fn by_link_type(t: LinkType, data: &[u8]) -> Option<Next> {
         LinkType::IPV6 => ip(6),
         LinkType::LINUX_SLL => Some(Next::Proto(ProtoId::Sll)),
         LinkType::LINUX_SLL2 => Some(Next::Proto(ProtoId::Sll2)),
+        LinkType::IEEE802_11 => Some(Next::Proto(ProtoId::Ieee80211)),
+        LinkType::IEEE802_11_RADIOTAP => Some(Next::Proto(ProtoId::Radiotap)),
         _ => None,
     }
 }
@@ -200,6 +214,14 @@ mod tests {
         assert_eq!(
             by_link_type(LinkType::NULL, &[2, 0, 0, 0]),
             Some(Next::Proto(ProtoId::Loopback))
+        );
+        assert_eq!(
+            by_link_type(LinkType::IEEE802_11, &[]),
+            Some(Next::Proto(ProtoId::Ieee80211))
+        );
+        assert_eq!(
+            by_link_type(LinkType::IEEE802_11_RADIOTAP, &[]),
+            Some(Next::Proto(ProtoId::Radiotap))
         );
     }
 
