@@ -26,6 +26,7 @@ pub fn all() -> Vec<(&'static str, Vec<u8>)> {
         ("multi-section.pcapng", multi_section_pcapng()),
         ("internet.pcap", crate::inet_frames::internet_pcap()),
         ("net.pcap", crate::net_frames::net_pcap()),
+        ("wlan.pcapng", crate::wlan_frames::wlan_pcapng()),
     ]
 }
 
