@@ -27,6 +27,7 @@ pub fn all() -> Vec<(&'static str, Vec<u8>)> {
         ("internet.pcap", crate::inet_frames::internet_pcap()),
         ("net.pcap", crate::net_frames::net_pcap()),
         ("links.pcapng", crate::link_frames::links_pcapng()),
+        ("wlan.pcapng", crate::wlan_frames::wlan_pcapng()),
     ]
 }
 

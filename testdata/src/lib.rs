@@ -17,6 +17,7 @@ pub mod net_frames;
 pub mod oracle;
 pub mod strategies;
 pub mod traffic;
+pub mod wlan_frames;
 pub mod write;
 
 use std::path::PathBuf;

@@ -211,6 +211,12 @@ protocols! {
     Sll => link::Sll<'a>,
     /// Linux cooked capture v2.
     Sll2 => link::Sll2<'a>,
+    /// Radiotap capture header, link type IEEE802_11_RADIOTAP.
+    Radiotap => link::Radiotap,
+    /// IEEE 802.11 MAC header, link type IEEE802_11.
+    Ieee80211 => link::Ieee80211,
+    /// IEEE 802.11 MAC header of a frame that ends with its FCS (radiotap flag 0x10).
+    Ieee80211Fcs => link::Ieee80211Fcs,
     /// PPP.
     Ppp => link::Ppp,
     /// PPP over Ethernet.

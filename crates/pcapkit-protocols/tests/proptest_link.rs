@@ -31,7 +31,7 @@ fn check(p: &Packet<'_>, len: usize) {
     let _ = p.protocols().to_string();
 }
 
-const LINK_TYPES: [LinkType; 14] = [
+const LINK_TYPES: [LinkType; 16] = [
     LinkType::ETHERNET,
     LinkType::NULL,
     LinkType::LOOP,
@@ -46,6 +46,8 @@ const LINK_TYPES: [LinkType; 14] = [
     LinkType::PPP_ETHER,
     LinkType::C_HDLC,
     LinkType::NFLOG,
+    LinkType::IEEE802_11,
+    LinkType::IEEE802_11_RADIOTAP,
 ];
 
 fn nexts() -> Vec<Next> {
@@ -80,7 +82,7 @@ fn nexts() -> Vec<Next> {
 
 proptest! {
     #[test]
-    fn link_types_never_panic(data in proptest::collection::vec(any::<u8>(), 0..200), i in 0usize..14) {
+    fn link_types_never_panic(data in proptest::collection::vec(any::<u8>(), 0..200), i in 0usize..LINK_TYPES.len()) {
         let p = dissect(LINK_TYPES[i], &data, &DissectOptions::default());
         check(&p, data.len());
     }

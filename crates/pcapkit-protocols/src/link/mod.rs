@@ -19,6 +19,11 @@
 //! | Cisco HDLC (link type C_HDLC) | `chdlc` | `CHDLC` |
 //! | GTPv1-U (UDP 2152) | `gtp` | `GTP` |
 //! | Linux NFLOG (link type NFLOG) | `nflog` | `NFLOG` |
+//! | Radiotap (link type IEEE802_11_RADIOTAP) | `radiotap` | `Radiotap` |
+//! | IEEE 802.11 MAC header (link type IEEE802_11, after radiotap) | `wlan` | `802.11` |
+//!
+//! An 802.11 data frame's body goes to LLC, as tshark decodes it; management, control,
+//! protected and fragmented frames keep their body `raw`.
 //!
 //! Link types without a header of their own (RAW, IPV4, IPV6) hand the frame to the
 //! EtherType table ([`by_link_type`]), so they decode as IPv4/IPv6 directly.
@@ -29,6 +34,7 @@ mod bytes;
 mod chdlc;
 mod ethernet;
 mod gtp;
+mod ieee80211;
 mod l2tp;
 mod llc;
 mod loopback;
@@ -37,6 +43,7 @@ mod nflog;
 mod ospf;
 mod ppp;
 mod pppoe;
+mod radiotap;
 mod sll;
 mod sll2;
 mod snap;
@@ -48,6 +55,10 @@ pub use arp::{Arp, Rarp};
 pub use chdlc::CHdlc;
 pub use ethernet::{ETHERTYPE_MIN, Ethernet, MAX_LENGTH};
 pub use gtp::Gtp;
+pub use ieee80211::{
+    FCS_LEN, FRAGMENT, FrameControl, FrameType, Ieee80211, Ieee80211Fcs, PROTECTED, QosControl,
+    TypeSubtype,
+};
 pub use l2tp::{L2tp, L2tpFlags};
 pub use llc::{Llc, Sap};
 pub use loopback::{AddressFamily, ByteOrder, Loop, Loopback};
@@ -56,6 +67,7 @@ pub use nflog::{Nflog, Tlv as NflogTlv};
 pub use ospf::{Ospf, OspfAuth};
 pub use ppp::{Ppp, PppProtocol};
 pub use pppoe::{Pppoe, PppoeCode};
+pub use radiotap::{Channel, DATA_PAD, Radiotap, RadiotapFlags};
 pub use sll::{Arphrd, LinuxProtocol, PacketType, Sll, SllProtocol};
 pub use sll2::Sll2;
 pub use snap::{Oui, Snap, SnapPid};
@@ -110,6 +122,8 @@ pub fn by_link_type(t: LinkType, data: &[u8]) -> Option<Next> {
         // PPPoE without its Ethernet header.
         LinkType::PPP_ETHER => Some(Next::Proto(ProtoId::Pppoe)),
         LinkType::NFLOG => Some(Next::Proto(ProtoId::Nflog)),
+        LinkType::IEEE802_11 => Some(Next::Proto(ProtoId::Ieee80211)),
+        LinkType::IEEE802_11_RADIOTAP => Some(Next::Proto(ProtoId::Radiotap)),
         _ => None,
     }
 }
@@ -222,6 +236,14 @@ mod tests {
         assert_eq!(
             by_link_type(LinkType::NULL, &[2, 0, 0, 0]),
             Some(Next::Proto(ProtoId::Loopback))
+        );
+        assert_eq!(
+            by_link_type(LinkType::IEEE802_11, &[]),
+            Some(Next::Proto(ProtoId::Ieee80211))
+        );
+        assert_eq!(
+            by_link_type(LinkType::IEEE802_11_RADIOTAP, &[]),
+            Some(Next::Proto(ProtoId::Radiotap))
         );
     }
 

@@ -269,6 +269,9 @@ fn same_protocol(theirs: &str, ours: &str) -> bool {
     theirs == ours
         || matches!(
             (theirs, ours.as_str()),
-            ("ospf", "ospfv2" | "ospfv3") | ("ip", "ipv4") | ("eth", "ethernet")
+            ("ospf", "ospfv2" | "ospfv3")
+                | ("ip", "ipv4")
+                | ("eth", "ethernet")
+                | ("wlan", "802.11")
         )
 }
