@@ -28,6 +28,7 @@ pub fn all() -> Vec<(&'static str, Vec<u8>)> {
         ("net.pcap", crate::net_frames::net_pcap()),
         ("links.pcapng", crate::link_frames::links_pcapng()),
         ("wlan.pcapng", crate::wlan_frames::wlan_pcapng()),
+        ("snaplen68.pcap", crate::snaplen_frames::snaplen68_pcap()),
     ]
 }
 

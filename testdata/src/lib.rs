@@ -15,6 +15,7 @@ pub mod inet_frames;
 pub mod link_frames;
 pub mod net_frames;
 pub mod oracle;
+pub mod snaplen_frames;
 pub mod strategies;
 pub mod traffic;
 pub mod wlan_frames;

@@ -160,7 +160,11 @@ fn walk<'a>(packet: &mut Packet<'a>, mut next: Next, options: &DissectOptions) {
             ports = Some((src, dst));
         }
         let (id, looked_up) = match resolve(next, here) {
-            Resolved::Proto(id, raw) if quoted => (id.in_quote(here), raw),
+            // A header cut short, by an ICMP error's quote or by the snaplen, decodes
+            // into what was captured of it where a decoder for that exists.
+            Resolved::Proto(id, raw) if quoted || reported_len.is_some() => {
+                (id.in_quote(here), raw)
+            }
             Resolved::Proto(id, raw) => (id, raw),
             Resolved::Raw(protocol, note) => {
                 packet.push(raw_layer(Protocol::Raw(Raw {
@@ -176,6 +180,7 @@ fn walk<'a>(packet: &mut Packet<'a>, mut next: Next, options: &DissectOptions) {
             ports,
             pseudo_header,
             reported_len,
+            quoted,
         };
         let parsed = match id.parse_into(here, &ctx, packet.layers_mut(), end) {
             Ok(parsed) => parsed,
@@ -309,7 +314,7 @@ mod quote_tests {
             "no layer carries an error"
         );
         let q = p.get::<TcpQuote>().expect("quoted TCP");
-        assert_eq!((q.src, q.dst, q.seq), (51000, 80, 0x0102_0304));
+        assert_eq!((q.src, q.dst, q.seq), (51000, 80, Some(0x0102_0304)));
         assert_eq!((q.ack, q.captured_len), (None, 8));
         assert!(p.get::<Tcp>().is_none());
         let quoted = p
@@ -334,19 +339,82 @@ mod quote_tests {
     }
 
     #[test]
-    fn a_cut_tcp_header_outside_a_quote_stays_a_truncation_error() {
-        // Same bytes, but the outer datagram is an echo reply: no quote.
+    fn a_cut_tcp_header_outside_a_quote() {
+        // Same bytes, but the outer datagram is an echo reply: no quote, and the ICMP
+        // body is not decoded as a datagram.
         let mut frame = icmp_quoting_tcp(8);
         frame[34] = 0;
         let p = dissect(LinkType::ETHERNET, &frame, &DissectOptions::default());
         assert_eq!(p.protocols().to_string(), "Ethernet:IPv4:ICMP:Raw");
-        // A TCP segment cut by the snaplen (no ICMP around it) is still an error.
-        let mut cut = frame[..14].to_vec();
-        cut.extend_from_slice(&frame[42..70]);
+        // A TCP segment cut by the snaplen (no ICMP around it, total length 40 of which
+        // 14 TCP bytes captured): the captured fields, with the segment length the IP
+        // header implies.
+        let quote = icmp_quoting_tcp(14);
+        let mut cut = quote[..14].to_vec();
+        cut.extend_from_slice(&quote[42..76]);
         let p = dissect(LinkType::ETHERNET, &cut, &DissectOptions::default());
+        assert_eq!(p.protocols().to_string(), "Ethernet:IPv4:TCP");
+        let q = p
+            .get::<TcpQuote>()
+            .expect("the captured part of the header");
+        // 14 bytes: the ports only (tshark needs the window before the later fields).
+        assert_eq!((q.src, q.dst, q.seq, q.hdr_len()), (51000, 80, None, None));
+        assert_eq!((q.len, q.captured_len), (None, 14));
+        let quote18 = icmp_quoting_tcp(18);
+        let mut cut18 = quote18[..14].to_vec();
+        cut18.extend_from_slice(&quote18[42..80]);
+        let p = dissect(LinkType::ETHERNET, &cut18, &DissectOptions::default());
+        let q = p
+            .get::<TcpQuote>()
+            .expect("the captured part of the header");
+        assert_eq!(
+            (q.seq, q.window_size, q.checksum),
+            (Some(0x0102_0304), Some(1024), Some(0xbeef))
+        );
+        assert_eq!(
+            (q.hdr_len(), q.len, q.urgent_pointer),
+            (Some(20), Some(0), None)
+        );
+        // Inside the ICMP quote the same bytes carry no segment length.
+        let p = dissect(LinkType::ETHERNET, &quote, &DissectOptions::default());
+        assert_eq!(p.get::<TcpQuote>().map(|q| q.len), Some(None));
+        // A header cut when the IP header says the segment is that short is damaged,
+        // not cut by the snaplen: still a truncation error.
+        let mut short = cut.clone();
+        short[16..18].copy_from_slice(&34u16.to_be_bytes());
+        let p = dissect(LinkType::ETHERNET, &short, &DissectOptions::default());
         let Protocol::Raw(raw) = &p.layers().last().unwrap().header else {
             panic!("expected raw")
         };
         assert_eq!(raw.error.as_ref().unwrap().layer, "TCP");
+    }
+
+    #[test]
+    fn snaplen_cut_options_show_what_was_captured() {
+        // IPv4 (total length 160) + TCP with 20 option bytes, of which 14 captured:
+        // MSS 1460, SACK permitted, then a timestamp the cut runs through.
+        let mut tcp = vec![
+            0x04, 0xd2, 0x00, 0x50, 0, 0, 0, 0, 0, 0, 0, 0, 0xa0, 0x02, 0x20, 0x00, 0x94, 0xec, 0,
+            0,
+        ];
+        tcp.extend_from_slice(&[2, 4, 0x05, 0xb4, 4, 2, 8, 10, 0, 0, 0, 1, 0, 0]);
+        let mut f = vec![2, 0, 0, 0, 0, 0x22, 2, 0, 0, 0, 0, 0x11, 0x08, 0x00];
+        f.extend_from_slice(&[0x45, 0, 0, 160, 0, 1, 0, 0, 64, 6, 0, 0]);
+        f.extend_from_slice(&[1, 1, 1, 1, 2, 2, 2, 2]);
+        f.extend_from_slice(&tcp);
+        let p = dissect(LinkType::ETHERNET, &f, &DissectOptions::default());
+        let q = p.get::<TcpQuote>().expect("cut TCP header");
+        assert_eq!((q.hdr_len(), q.len), (Some(40), Some(100)));
+        let kinds: Vec<u8> = q.options().map(|o| o.kind.0).collect();
+        assert_eq!(kinds, [2, 4, 8]);
+        let json = serde_json::to_value(p.layers_view(Default::default())).unwrap();
+        let tcp = &json["ethernet"]["ipv4"]["tcp"];
+        assert_eq!(
+            tcp["options"]["Option::Maximum_Segment_Size [2]"][0]["mss"],
+            1460
+        );
+        assert_eq!(tcp["option_kinds"], serde_json::json!([2, 4, 8]));
+        assert_eq!(tcp["len"], 100);
+        assert_eq!(tcp["truncated"], true);
     }
 }

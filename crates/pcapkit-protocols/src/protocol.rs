@@ -195,6 +195,9 @@ pub struct Ctx {
     /// (snaplen): the parser's data is cut short, so whole-payload checks (checksums)
     /// cannot be made, and lengths derived from the parent (TCP's `len`) use `n`.
     pub reported_len: Option<usize>,
+    /// Whether the data sits inside a datagram an ICMP error quotes (headers may be cut
+    /// short on purpose there, and lengths describe the original datagram).
+    pub quoted: bool,
 }
 
 /// A decoded header and what follows it.

@@ -177,8 +177,9 @@ impl<'a> Extract<'a> for Raw {
 use crate::{application, internet, link, transport};
 
 impl ProtoId {
-    /// The decoder for `data` when it sits inside a datagram quoted by an ICMP error:
-    /// a TCP header the quote cuts short (RFC 792 only asks for 8 bytes) decodes as
+    /// The decoder for `data` when it is cut short, inside a datagram quoted by an ICMP
+    /// error or by the snaplen: a TCP header cut before its end (RFC 792 only asks a
+    /// quote for 8 bytes; `tcpdump -s 68` cuts option-laden headers) decodes as
     /// [`transport::TcpQuote`]; everything else keeps its decoder.
     pub fn in_quote(self, data: &[u8]) -> ProtoId {
         match self {
@@ -270,7 +271,7 @@ protocols! {
     /// Transmission Control Protocol.
     Tcp => transport::Tcp<'a>,
     /// A TCP header an ICMP error quotes only in part (ports and sequence number).
-    TcpQuote => transport::TcpQuote,
+    TcpQuote => transport::TcpQuote<'a>,
     /// User Datagram Protocol.
     Udp => transport::Udp,
     /// Stream Control Transmission Protocol.

@@ -343,7 +343,7 @@ proptest! {
             Ok(p) => {
                 prop_assert!(quote.len() >= 8);
                 prop_assert_eq!(p.header.src, u16::from_be_bytes([quote[0], quote[1]]));
-                prop_assert_eq!(p.header.seq, u32::from_be_bytes([quote[4], quote[5], quote[6], quote[7]]));
+                prop_assert_eq!(p.header.seq, Some(u32::from_be_bytes([quote[4], quote[5], quote[6], quote[7]])));
                 prop_assert_eq!(p.header_len, quote.len());
                 serde_json::to_string(&p.header).unwrap();
             }
