@@ -333,21 +333,36 @@ proptest! {
 }
 
 proptest! {
-    /// A TCP header quoted (in part) by an ICMP error: the quote decoder and the whole
-    /// ICMP-in-IPv4 path never panic, and a quote of 8 bytes or more always shows the
-    /// ports and sequence number it holds.
+    /// A TCP header quoted (in part) by an ICMP error or cut by the snaplen: the partial
+    /// decoder and the whole ICMP-in-IPv4 path never panic; a quote of 8 bytes or more
+    /// always shows the ports and sequence number it holds, a snaplen cut of 4 or more
+    /// its ports, and its sequence number from 16 bytes on.
     #[test]
     fn quoted_tcp_headers_never_panic(quote in proptest::collection::vec(any::<u8>(), 0..64)) {
         use pcapkit_protocols::transport::TcpQuote;
-        match TcpQuote::parse(&quote, &Ctx::default()) {
+        let in_quote = Ctx { quoted: true, ..Ctx::default() };
+        match TcpQuote::parse(&quote, &in_quote) {
             Ok(p) => {
                 prop_assert!(quote.len() >= 8);
                 prop_assert_eq!(p.header.src, u16::from_be_bytes([quote[0], quote[1]]));
                 prop_assert_eq!(p.header.seq, Some(u32::from_be_bytes([quote[4], quote[5], quote[6], quote[7]])));
+                prop_assert_eq!(p.header.len, None);
                 prop_assert_eq!(p.header_len, quote.len());
                 serde_json::to_string(&p.header).unwrap();
             }
             Err(_) => prop_assert!(quote.len() < 8),
+        }
+        let cut = Ctx { reported_len: Some(1500), ..Ctx::default() };
+        match TcpQuote::parse(&quote, &cut) {
+            Ok(p) => {
+                prop_assert!(quote.len() >= 4);
+                prop_assert_eq!(p.header.dst, u16::from_be_bytes([quote[2], quote[3]]));
+                prop_assert_eq!(p.header.seq.is_some(), quote.len() >= 16);
+                prop_assert_eq!(p.header.len.is_some(), quote.len() >= 16);
+                prop_assert_eq!(p.header_len, quote.len());
+                serde_json::to_string(&p.header).unwrap();
+            }
+            Err(_) => prop_assert!(quote.len() < 4),
         }
         let mut icmp = vec![3, 3, 0, 0, 0, 0, 0, 0];
         icmp.extend_from_slice(&[0x45, 0, 0, 60, 0, 1, 0, 0, 64, 6, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2]);
