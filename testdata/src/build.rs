@@ -70,6 +70,42 @@ pub fn ipv4(src: [u8; 4], dst: [u8; 4], proto: u8, id: u16, ttl: u8, payload: &[
     h
 }
 
+/// An IPv6 packet (no extension headers) with next header `next` and hop limit `hlim`.
+pub fn ipv6(src: [u8; 16], dst: [u8; 16], next: u8, hlim: u8, payload: &[u8]) -> Vec<u8> {
+    let mut v = Vec::with_capacity(40 + payload.len());
+    v.extend_from_slice(&[0x60, 0, 0, 0]);
+    v.extend_from_slice(&(payload.len() as u16).to_be_bytes());
+    v.extend_from_slice(&[next, hlim]);
+    v.extend_from_slice(&src);
+    v.extend_from_slice(&dst);
+    v.extend_from_slice(payload);
+    v
+}
+
+/// An IPv6 packet (hop limit 64) carrying a UDP datagram with its checksum over the
+/// IPv6 pseudo-header.
+pub fn ipv6_udp(src: [u8; 16], dst: [u8; 16], sport: u16, dport: u16, payload: &[u8]) -> Vec<u8> {
+    let len = (8 + payload.len()) as u16;
+    let mut udp = Vec::with_capacity(usize::from(len));
+    udp.extend_from_slice(&sport.to_be_bytes());
+    udp.extend_from_slice(&dport.to_be_bytes());
+    udp.extend_from_slice(&len.to_be_bytes());
+    udp.extend_from_slice(&[0, 0]);
+    udp.extend_from_slice(payload);
+    let mut pseudo = Vec::with_capacity(40 + udp.len());
+    pseudo.extend_from_slice(&src);
+    pseudo.extend_from_slice(&dst);
+    pseudo.extend_from_slice(&u32::from(len).to_be_bytes());
+    pseudo.extend_from_slice(&[0, 0, 0, PROTO_UDP]);
+    pseudo.extend_from_slice(&udp);
+    let c = match checksum(&pseudo) {
+        0 => 0xffff,
+        c => c,
+    };
+    udp[6..8].copy_from_slice(&c.to_be_bytes());
+    ipv6(src, dst, PROTO_UDP, 64, &udp)
+}
+
 fn pseudo_sum(src: [u8; 4], dst: [u8; 4], proto: u8, len: usize) -> u32 {
     let mut p = Vec::with_capacity(12);
     p.extend_from_slice(&src);

@@ -59,33 +59,9 @@ fn icmp4_echo() -> Vec<u8> {
     build::ipv4(H2, H1, 1, 0x0404, 63, &m)
 }
 
-/// IPv6 with a UDP datagram (checksum over the IPv6 pseudo-header).
+/// IPv6 with a UDP datagram.
 fn udp6(sport: u16, dport: u16, body: &[u8]) -> Vec<u8> {
-    let len = 8 + body.len();
-    let mut d = Vec::with_capacity(len);
-    d.extend_from_slice(&sport.to_be_bytes());
-    d.extend_from_slice(&dport.to_be_bytes());
-    d.extend_from_slice(&(len as u16).to_be_bytes());
-    d.extend_from_slice(&[0, 0]);
-    d.extend_from_slice(body);
-    let mut pseudo = Vec::with_capacity(40 + len);
-    pseudo.extend_from_slice(&SRC6);
-    pseudo.extend_from_slice(&DST6);
-    pseudo.extend_from_slice(&(len as u32).to_be_bytes());
-    pseudo.extend_from_slice(&[0, 0, 0, 17]);
-    pseudo.extend_from_slice(&d);
-    let c = match build::checksum(&pseudo) {
-        0 => 0xffff,
-        c => c,
-    };
-    d[6..8].copy_from_slice(&c.to_be_bytes());
-    let mut v = vec![0x60, 0, 0, 0];
-    v.extend_from_slice(&(len as u16).to_be_bytes());
-    v.extend_from_slice(&[17, 64]);
-    v.extend_from_slice(&SRC6);
-    v.extend_from_slice(&DST6);
-    v.extend_from_slice(&d);
-    v
+    build::ipv6_udp(SRC6, DST6, sport, dport, body)
 }
 
 /// The Ethernet frames (MPLS).

@@ -51,16 +51,6 @@ fn ipv4_with_options(proto: u8, options: &[u8], payload: &[u8]) -> Vec<u8> {
     h
 }
 
-fn ipv6(nh: u8, payload: &[u8]) -> Vec<u8> {
-    let mut v = vec![0x60, 0, 0, 0];
-    v.extend_from_slice(&(payload.len() as u16).to_be_bytes());
-    v.extend_from_slice(&[nh, 64]);
-    v.extend_from_slice(&SRC6);
-    v.extend_from_slice(&DST6);
-    v.extend_from_slice(payload);
-    v
-}
-
 /// The whole frames (before the snaplen cuts them).
 fn frames() -> Vec<Vec<u8>> {
     let body = [b'x'; 100];
@@ -71,7 +61,7 @@ fn frames() -> Vec<Vec<u8>> {
         eth4(&build::ipv4(H1, H2, 6, 1, 64, &tcp(40_001, 80, 1, 0x02, &SYN_OPTIONS, &[]))),
         eth4(&build::ipv4(H1, H2, 6, 2, 64, &tcp(40_002, 80, 2, 0x18, &[2, 4, 0x05, 0xb4, 4, 2, 1, 1], &body))),
         eth4(&ipv4_with_options(6, &rr, &tcp(40_003, 80, 3, 0x02, &SYN_OPTIONS, &[]))),
-        build::ethernet(B, A, 0x86dd, &ipv6(6, &tcp(40_004, 443, 4, 0x02, &SYN_OPTIONS, &[]))),
+        build::ethernet(B, A, 0x86dd, &build::ipv6(SRC6, DST6, 6, 64, &tcp(40_004, 443, 4, 0x02, &SYN_OPTIONS, &[]))),
         eth4(&build::ipv4(H1, H2, 6, 5, 64, &tcp(40_005, 80, 5, 0x18, &[], b"GET /a/rather/long/path/that/the/snaplen/cuts HTTP/1.1\r\nHost: example.com\r\n\r\n"))),
         eth4(&build::ipv4(H1, H2, 17, 6, 64, &build::udp(H1, H2, 40_006, 9999, &body))),
     ]

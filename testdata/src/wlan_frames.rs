@@ -66,35 +66,6 @@ fn llc_snap(ethertype: u16, payload: &[u8]) -> Vec<u8> {
     v
 }
 
-/// An IPv6 packet carrying a UDP datagram with its checksum.
-fn ipv6_udp(src: [u8; 16], dst: [u8; 16], sport: u16, dport: u16, payload: &[u8]) -> Vec<u8> {
-    let len = (8 + payload.len()) as u16;
-    let mut udp = Vec::new();
-    udp.extend_from_slice(&sport.to_be_bytes());
-    udp.extend_from_slice(&dport.to_be_bytes());
-    udp.extend_from_slice(&len.to_be_bytes());
-    udp.extend_from_slice(&[0, 0]);
-    udp.extend_from_slice(payload);
-    let mut pseudo = Vec::new();
-    pseudo.extend_from_slice(&src);
-    pseudo.extend_from_slice(&dst);
-    pseudo.extend_from_slice(&u32::from(len).to_be_bytes());
-    pseudo.extend_from_slice(&[0, 0, 0, build::PROTO_UDP]);
-    pseudo.extend_from_slice(&udp);
-    let c = match build::checksum(&pseudo) {
-        0 => 0xffff,
-        c => c,
-    };
-    udp[6..8].copy_from_slice(&c.to_be_bytes());
-    let mut v = vec![0x60, 0, 0, 0];
-    v.extend_from_slice(&len.to_be_bytes());
-    v.extend_from_slice(&[build::PROTO_UDP, 64]);
-    v.extend_from_slice(&src);
-    v.extend_from_slice(&dst);
-    v.extend_from_slice(&udp);
-    v
-}
-
 /// An ARP request from the station for the host.
 fn arp_request() -> Vec<u8> {
     let mut v = vec![0x00, 0x01, 0x08, 0x00, 6, 4, 0x00, 0x01];
@@ -210,7 +181,7 @@ pub fn wlan_frames() -> Vec<Vec<u8>> {
             None,
             &llc_snap(
                 0x86dd,
-                &ipv6_udp(STA6, HOST6, 50_001, 40_002, b"ipv6 over wlan"),
+                &build::ipv6_udp(STA6, HOST6, 50_001, 40_002, b"ipv6 over wlan"),
             ),
         ),
         // Data, To DS, to broadcast: LLC/SNAP, ARP request.
