@@ -123,8 +123,8 @@ impl<'a> Parse<'a> for Gtp<'a> {
             // the next type in the last byte. Each moves forward, so the walk ends.
             let mut next = if flags & flag::E != 0 { next_ext } else { 0 };
             while next != 0 {
-                let units = usize::from(u8_at(data, header_len));
                 wire::need(Self::NAME, ctx, data, header_len + 1)?;
+                let units = usize::from(u8_at(data, header_len));
                 if units == 0 {
                     return Err(DissectError::bad_value(
                         Self::NAME,
