@@ -51,8 +51,9 @@ pub(crate) mod flag {
 
 impl Segment {
     /// The TCP segment of a dissected frame: the first TCP layer and the IP layer just
-    /// before it (the innermost one, for tunnels). `None` when the frame carries no
-    /// decoded TCP header.
+    /// before it (the innermost one, for tunnels). A header the snaplen cut counts once
+    /// its sequence number and flags are there. `None` when the frame carries no such
+    /// TCP header.
     ///
     /// ```
     /// use pcapkit_core::LinkType;
@@ -64,12 +65,20 @@ impl Segment {
     /// ```
     pub fn from_packet(packet: &Packet<'_>) -> Option<Segment> {
         let layers = packet.layers();
-        let tcp_at = layers
-            .iter()
-            .position(|l| matches!(l.header, Protocol::Tcp(_)))?;
-        let Protocol::Tcp(tcp) = &layers.get(tcp_at)?.header else {
-            return None;
-        };
+        let (tcp_at, ports, seq, word, payload) =
+            layers
+                .iter()
+                .enumerate()
+                .find_map(|(i, l)| match &l.header {
+                    Protocol::Tcp(t) => Some((i, (t.src, t.dst), t.seq, t.word, t.len as u64)),
+                    // A header the snaplen cut (not an ICMP quote, which has no `len`):
+                    // tshark gives it a stream once its sequence number and flags were
+                    // captured, and so do we.
+                    Protocol::TcpQuote(q) => {
+                        Some((i, (q.src, q.dst), q.seq?, q.word?, q.len? as u64))
+                    }
+                    _ => None,
+                })?;
         let (src, dst) = layers
             .get(..tcp_at)?
             .iter()
@@ -82,15 +91,15 @@ impl Segment {
         Some(Segment {
             src: Endpoint {
                 addr: src,
-                port: tcp.src,
+                port: ports.0,
             },
             dst: Endpoint {
                 addr: dst,
-                port: tcp.dst,
+                port: ports.1,
             },
-            seq: tcp.seq,
-            flags: tcp.word & 0x0fff,
-            payload: tcp.len as u64,
+            seq,
+            flags: word & 0x0fff,
+            payload,
         })
     }
 
@@ -226,5 +235,44 @@ mod tests {
             ..s
         };
         assert!(sa.is_syn_ack() && !sa.is_syn());
+    }
+
+    /// Ethernet/IPv4/TCP (ACK|PSH, seq 7, 100 payload bytes) cut after `tcp_bytes`
+    /// bytes of the TCP header, as a small snaplen does.
+    fn cut_frame(tcp_bytes: usize) -> Vec<u8> {
+        use pcapkit_testdata::build;
+        let (h1, h2) = ([10, 0, 0, 1], [10, 0, 0, 2]);
+        let t = build::Tcp {
+            sport: 40000,
+            dport: 80,
+            seq: 7,
+            ack: 1,
+            flags: build::flags::ACK | build::flags::PSH,
+            window: 512,
+        };
+        let tcp = build::tcp(h1, h2, t, &[b'x'; 100]);
+        let ip = build::ipv4(h1, h2, 6, 1, 64, &tcp);
+        let mut f = build::ethernet([2; 6], [4; 6], 0x0800, &ip);
+        f.truncate(14 + 20 + tcp_bytes);
+        f
+    }
+
+    #[test]
+    fn a_header_the_snaplen_cut_counts_once_seq_and_flags_are_there() {
+        use pcapkit_core::LinkType;
+        use pcapkit_protocols::{DissectOptions, dissect};
+        let opts = DissectOptions::default();
+        let f = cut_frame(18);
+        let p = dissect(LinkType::ETHERNET, &f, &opts);
+        let seg = Segment::from_packet(&p).expect("segment from a cut header");
+        assert_eq!(seg.src.port, 40000);
+        assert_eq!(seg.dst.addr, IpAddr::V4(Ipv4Addr::new(10, 0, 0, 2)));
+        assert_eq!((seg.seq, seg.flags, seg.payload), (7, 0x018, 100));
+        // Ports only (tshark gives no stream either).
+        let f = cut_frame(14);
+        assert_eq!(
+            Segment::from_packet(&dissect(LinkType::ETHERNET, &f, &opts)),
+            None
+        );
     }
 }
