@@ -997,7 +997,7 @@ impl Parallel {
             .map(|s| s.iter().filter_map(|r| r.index.first().copied()).collect())
             .collect();
         let index = pcapkit_trace::merge_index(shards);
-        pcapkit_trace::write_index(&dir, index.iter().cloned())?;
+        pcapkit_trace::write_index(&dir, &index)?;
         self.trace_index = Some(index);
         Ok(())
     }

@@ -1,6 +1,7 @@
 //! The flow index: one [`FlowRecord`] per flow, written as `index.json` (a JSON array)
 //! and `index.csv` in the trace directory.
 
+use std::borrow::Borrow;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -83,23 +84,34 @@ pub struct FlowRecord {
 const CSV_HEADER: &str = "stream,fpout,label,src,srcport,dst,dstport,fwd_packets,fwd_bytes,\
 fwd_payload,rev_packets,rev_bytes,rev_payload,first_ts,last_ts,end,index\n";
 
-fn csv_field(s: &str) -> String {
+/// Writes `s` as a CSV field: quoted (inner quotes doubled) when it holds a comma,
+/// quote or line break.
+fn write_csv_field(w: &mut impl Write, s: &str) -> std::io::Result<()> {
     if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
+        write!(w, "\"{}\"", s.replace('"', "\"\""))
     } else {
-        s.to_owned()
+        w.write_all(s.as_bytes())
     }
 }
 
 impl FlowRecord {
     /// The record as a CSV line (frame numbers space-separated in the last column).
     pub fn csv_line(&self) -> String {
-        let index: Vec<String> = self.index.iter().map(u64::to_string).collect();
-        format!(
-            "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
-            self.stream,
-            csv_field(&self.fpout.to_string_lossy()),
-            csv_field(&self.label),
+        let mut v = Vec::with_capacity(128 + 8 * self.index.len());
+        // ok: writing to a Vec cannot fail
+        let _ = self.write_csv(&mut v);
+        String::from_utf8_lossy(&v).into_owned()
+    }
+
+    /// Writes [`FlowRecord::csv_line`] to `w`.
+    pub fn write_csv(&self, w: &mut impl Write) -> std::io::Result<()> {
+        write!(w, "{},", self.stream)?;
+        write_csv_field(w, &self.fpout.to_string_lossy())?;
+        w.write_all(b",")?;
+        write_csv_field(w, &self.label)?;
+        write!(
+            w,
+            ",{},{},{},{},{},{},{},{},{},{},{},{},{},",
             self.src,
             self.srcport,
             self.dst,
@@ -113,16 +125,22 @@ impl FlowRecord {
             self.first_ts,
             self.last_ts,
             self.end.name(),
-            index.join(" ")
-        )
+        )?;
+        for (i, n) in self.index.iter().enumerate() {
+            if i > 0 {
+                w.write_all(b" ")?;
+            }
+            write!(w, "{n}")?;
+        }
+        w.write_all(b"\n")
     }
 }
 
 /// Streams `records` into `dir/index.json` (a JSON array, one record per line) and
 /// `dir/index.csv` (what [`crate::Tracer::finish`] writes), returning both paths.
-pub fn write_index(
+pub fn write_index<R: Borrow<FlowRecord>>(
     dir: &Path,
-    records: impl Iterator<Item = FlowRecord>,
+    records: impl IntoIterator<Item = R>,
 ) -> Result<(PathBuf, PathBuf)> {
     let json_path = dir.join("index.json");
     let csv_path = dir.join("index.csv");
@@ -148,11 +166,12 @@ pub fn write_index(
     csv.write_all(CSV_HEADER.as_bytes()).map_err(cerr)?;
     let mut first = true;
     for r in records {
+        let r = r.borrow();
         json.write_all(if first { b"\n" } else { b",\n" })
             .map_err(jerr)?;
         first = false;
-        serde_json::to_writer(&mut json, &r).map_err(|e| jerr(e.into()))?;
-        csv.write_all(r.csv_line().as_bytes()).map_err(cerr)?;
+        serde_json::to_writer(&mut json, r).map_err(|e| jerr(e.into()))?;
+        r.write_csv(&mut csv).map_err(cerr)?;
     }
     json.write_all(b"\n]\n").map_err(jerr)?;
     json.flush().map_err(jerr)?;
@@ -179,9 +198,14 @@ mod tests {
 
     #[test]
     fn csv_quotes() {
-        assert_eq!(csv_field("a,b"), "\"a,b\"");
-        assert_eq!(csv_field("a\"b"), "\"a\"\"b\"");
-        assert_eq!(csv_field("ab"), "ab");
+        let field = |s: &str| {
+            let mut v = Vec::new();
+            write_csv_field(&mut v, s).unwrap();
+            String::from_utf8(v).unwrap()
+        };
+        assert_eq!(field("a,b"), "\"a,b\"");
+        assert_eq!(field("a\"b"), "\"a\"\"b\"");
+        assert_eq!(field("ab"), "ab");
         assert_eq!(FlowEnd::Timeout.name(), "timeout");
         assert_eq!(serde_json::to_string(&FlowEnd::Rst).unwrap(), "\"rst\"");
     }
@@ -206,6 +230,21 @@ mod tests {
             last_ts: "1.0".into(),
             end: FlowEnd::Eof,
         }
+    }
+
+    #[test]
+    fn csv_line_quotes_names_and_lists_frames() {
+        let mut r = rec(3, &[2, 5, 9]);
+        r.label = "a,b".into();
+        assert_eq!(
+            r.csv_line(),
+            "3,f2,\"a,b\",10.0.0.1,1,10.0.0.2,2,1,60,0,0,0,0,1.0,1.0,eof,2 5 9\n"
+        );
+        assert_eq!(
+            CSV_HEADER.matches(',').count(),
+            r.csv_line().matches(',').count() - 1,
+            "one column per header name (the label's comma is quoted)"
+        );
     }
 
     #[test]

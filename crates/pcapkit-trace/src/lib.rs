@@ -465,12 +465,11 @@ impl Tracer {
                 first = r;
             }
             first?;
+            let records = self.index();
             if self.opts.write_index {
-                index::write_index(
-                    &self.opts.dir,
-                    (0..self.flows.len()).filter_map(|i| self.record(i)),
-                )?;
+                index::write_index(&self.opts.dir, &records)?;
             }
+            return Ok(records);
         }
         Ok(self.index())
     }
